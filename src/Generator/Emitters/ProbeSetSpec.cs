@@ -1,0 +1,36 @@
+using TpGen.Schema;
+using TpGen.Text;
+
+namespace TpGen.Emitters;
+
+/// <summary>
+/// Everything the emitters need to write one probe set: where the user's class lives and the
+/// schemas of its events, in attribute order. Plain data, so the generator can cache it.
+/// </summary>
+/// <param name="Namespace">The class's namespace, or null for the global namespace.</param>
+/// <param name="ContainingTypes">Types the class is nested in, outermost first.</param>
+/// <param name="TypeName">The class's name.</param>
+/// <param name="Events">The events, in the order of the attributes.</param>
+public sealed record ProbeSetSpec(
+    string? Namespace,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    string TypeName,
+    EquatableArray<TracepointSchema> Events)
+{
+    /// <summary>The class's name with its containing types, e.g. <c>Outer.SkbDrops</c>.</summary>
+    public string QualifiedName
+    {
+        get
+        {
+            var name = new System.Text.StringBuilder();
+            foreach (ContainingTypeSpec type in ContainingTypes)
+                name.Append(type.Name).Append('.');
+            return name.Append(TypeName).ToString();
+        }
+    }
+}
+
+/// <summary>A type that encloses the probe set class.</summary>
+/// <param name="Keyword">The declaration keyword(s): <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>, <c>interface</c>.</param>
+/// <param name="Name">The type's name, with type parameters if any, e.g. <c>Outer</c>.</param>
+public sealed record ContainingTypeSpec(string Keyword, string Name);

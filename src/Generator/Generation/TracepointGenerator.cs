@@ -1,0 +1,94 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TpGen.Emitters;
+using TpGen.Emitters.CSharp;
+using TpGen.Text;
+
+namespace TpGen.Generation;
+
+/// <summary>
+/// The TpGen source generator: for each class with <c>[Tracepoint]</c> attributes, finds the
+/// events' format files among the AdditionalFiles the build gathered, and emits typed records,
+/// enums and decoders. It does no IO and never throws: every problem is a diagnostic.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class TracepointGenerator : IIncrementalGenerator
+{
+    /// <summary>The attribute users put on their probe set classes.</summary>
+    public const string AttributeName = "TpGen.TracepointAttribute";
+
+    /// <summary>The AdditionalFiles metadata that says where a format file came from (snapshot, headers, tracefs, btf).</summary>
+    public const string SourceMetadata = "build_metadata.AdditionalFiles.TpGenSchemaSource";
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<ProbeSetRequest> requests = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeName,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (attributed, token) => Parser.ReadRequest(attributed, token))
+            .WithTrackingName(TrackingNames.Requests);
+
+        IncrementalValueProvider<EquatableArray<string>> wanted = requests
+            .Collect()
+            .Select(static (all, _) => Parser.WantedKeys(all))
+            .WithTrackingName(TrackingNames.WantedEvents);
+
+        IncrementalValuesProvider<FormatFile> formatFiles = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, _) => Catalog.Recognize(pair.Left, pair.Right.GetOptions(pair.Left)))
+            .Where(static file => file is not null)
+            .Select(static (file, _) => file!)
+            .WithTrackingName(TrackingNames.FormatFiles);
+
+        IncrementalValuesProvider<ParsedFormat> parsed = formatFiles
+            .Combine(wanted)
+            .Select(static (pair, token) => Catalog.ParseIfWanted(pair.Left, pair.Right, token))
+            .Where(static format => format is not null)
+            .Select(static (format, _) => format!)
+            .WithTrackingName(TrackingNames.ParsedFormats);
+
+        IncrementalValueProvider<FormatCatalog> catalog = parsed.Collect()
+            .Combine(formatFiles.Collect())
+            .Select(static (pair, _) => Catalog.Build(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.Catalog);
+
+        IncrementalValuesProvider<ProbeSetResult> probeSets = requests
+            .Combine(catalog)
+            .Select(static (pair, _) => Resolver.Resolve(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.ProbeSets);
+
+        IncrementalValuesProvider<(string HintName, CSharpEmitResult Result)> sources = probeSets
+            .Where(static result => result.Spec is not null)
+            .Select(static (result, _) => (HintName(result.Spec!), CSharpEmitter.EmitWithNotes(result.Spec!)))
+            .WithTrackingName(TrackingNames.Sources);
+
+        context.RegisterSourceOutput(sources, static (output, source) => output.AddSource(source.HintName, source.Result.Source));
+
+        // Diagnostics go through their own outputs, so a moved attribute never re-emits source.
+        context.RegisterSourceOutput(probeSets.Select(static (result, _) => result.Diagnostics), static (output, diagnostics) =>
+        {
+            foreach (DiagnosticInfo diagnostic in diagnostics)
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
+        context.RegisterSourceOutput(sources.Select(static (source, _) => source.Result.Notes), static (output, notes) =>
+        {
+            foreach (EmitNote note in notes)
+            {
+                DiagnosticDescriptor descriptor = note.Kind == EmitNoteKind.FieldRenamed
+                    ? DiagnosticDescriptors.FieldRenamed
+                    : DiagnosticDescriptors.TextFallsBackToFields;
+                output.ReportDiagnostic(Diagnostic.Create(descriptor, Location.None, note.Message));
+            }
+        });
+    }
+
+    private static string HintName(ProbeSetSpec spec)
+    {
+        string name = spec.Namespace is null ? spec.QualifiedName : spec.Namespace + "." + spec.QualifiedName;
+        return name.Replace('<', '{').Replace('>', '}') + ".Tracepoints.g.cs";
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+
+namespace TpGen.Kernel;
+
+/// <summary>
+/// The kernel's symbol table from <c>/proc/kallsyms</c>, for printing code addresses the way
+/// <c>%pS</c> does (<c>symbol+0xoff/0xsize [module]</c>). Loaded once, on first use. Without
+/// root the kernel shows every address as 0 (kptr_restrict); lookups then find nothing and
+/// addresses print as numbers.
+/// </summary>
+public sealed class KernelSymbols
+{
+    private static KernelSymbols? s_default;
+
+    private readonly ulong[] _addresses;
+    private readonly string[] _names;
+    private readonly string?[] _modules;
+
+    private KernelSymbols(ulong[] addresses, string[] names, string?[] modules)
+    {
+        _addresses = addresses;
+        _names = names;
+        _modules = modules;
+    }
+
+    /// <summary>The running kernel's symbols, read from <c>/proc/kallsyms</c> on first use (empty when unreadable).</summary>
+    public static KernelSymbols Default => LazyInitializer.EnsureInitialized(ref s_default, () => Load("/proc/kallsyms"));
+
+    /// <summary>The number of symbols with a known address.</summary>
+    public int Count => _addresses.Length;
+
+    /// <summary>Reads a kallsyms-format file; unreadable files give an empty table.</summary>
+    public static KernelSymbols Load(string path)
+    {
+        try
+        {
+            using var reader = new StreamReader(path);
+            return Parse(reader);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new KernelSymbols(Array.Empty<ulong>(), Array.Empty<string>(), Array.Empty<string?>());
+        }
+    }
+
+    /// <summary>Parses kallsyms lines: <c>address type name [module]</c>.</summary>
+    public static KernelSymbols Parse(TextReader reader)
+    {
+        var entries = new List<(ulong Address, string Name, string? Module)>();
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            string[] parts = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length < 3 || !ulong.TryParse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong address) || address == 0)
+                continue;
+            // Only code and data symbols; 'a'/'A' absolute symbols and others would shadow real ones.
+            char type = char.ToLowerInvariant(parts[1][0]);
+            if (type is not ('t' or 'w' or 'd' or 'b' or 'r'))
+                continue;
+            string? module = parts.Length > 3 ? parts[3].Trim('[', ']') : null;
+            entries.Add((address, parts[2], module));
+        }
+        entries.Sort((a, b) => a.Address.CompareTo(b.Address));
+        var addresses = new ulong[entries.Count];
+        var names = new string[entries.Count];
+        var modules = new string?[entries.Count];
+        for (int i = 0; i < entries.Count; i++)
+            (addresses[i], names[i], modules[i]) = entries[i];
+        return new KernelSymbols(addresses, names, modules);
+    }
+
+    /// <summary>Finds the symbol containing <paramref name="address"/>: its name, the offset into it, its size (to the next symbol) and module.</summary>
+    public bool TryLookup(ulong address, out string name, out ulong offset, out ulong size, out string? module)
+    {
+        name = "";
+        offset = size = 0;
+        module = null;
+        int index = Array.BinarySearch(_addresses, address);
+        if (index < 0)
+            index = ~index - 1;
+        if (index < 0)
+            return false;
+        // Several symbols can share an address; the kernel reports the first of them.
+        while (index > 0 && _addresses[index - 1] == _addresses[index])
+            index--;
+        int next = index + 1;
+        while (next < _addresses.Length && _addresses[next] == _addresses[index])
+            next++;
+        if (next >= _addresses.Length)
+            return false;
+        name = _names[index];
+        offset = address - _addresses[index];
+        size = _addresses[next] - _addresses[index];
+        module = _modules[index];
+        return true;
+    }
+}

@@ -1,0 +1,35 @@
+using System;
+
+namespace TpGen;
+
+/// <summary>
+/// Asks the TpGen generator for a tracepoint: put it on a <c>partial class</c>, once per event.
+/// All the events on one class make one probe set: one BPF object, one ring buffer, one
+/// <c>Attach()</c>. The generator adds a typed record per event, enums for the values the
+/// kernel names, the BPF handlers, and the plumbing to load them.
+/// </summary>
+/// <example>
+/// <code>
+/// [Tracepoint("skb", "kfree_skb")]
+/// [Tracepoint("skb", "consume_skb")]
+/// public partial class SkbDrops;
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class TracepointAttribute : Attribute
+{
+    /// <summary>Names a tracepoint by system and event, as tracefs does (<c>events/skb/kfree_skb</c>).</summary>
+    /// <param name="system">The event's system, e.g. <c>skb</c>.</param>
+    /// <param name="name">The event's name, e.g. <c>kfree_skb</c>.</param>
+    public TracepointAttribute(string system, string name)
+    {
+        System = system;
+        Name = name;
+    }
+
+    /// <summary>The event's system, e.g. <c>skb</c>.</summary>
+    public string System { get; }
+
+    /// <summary>The event's name, e.g. <c>kfree_skb</c>.</summary>
+    public string Name { get; }
+}
