@@ -47,8 +47,8 @@ public static class CSharpNames
         var result = new StringBuilder(text.Length);
         foreach (char c in text)
             result.Append(IsAsciiLetterOrDigit(c) || c == '_' ? c : '_');
-        string name = result.ToString().Trim('_');
-        if (name.Length == 0)
+        string name = result.ToString();
+        if (name.Trim('_').Length == 0)
             return "";
         if (char.IsDigit(name[0]))
             name = "_" + name;
