@@ -11,8 +11,27 @@ internal static class Fixtures
     /// <summary>Fixtures/Tracepoints, laid out as tracefs' events directory.</summary>
     public static string EventsDirectory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "Tracepoints");
 
-    /// <summary>The reference dump of Debian's 6.1 kernel, beside the repository.</summary>
-    public static string Debian61Directory => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "kernels", "6.1.0-56-amd64"));
+    /// <summary>
+    /// The reference dump of Debian's 6.1 kernel (tracefs formats and BTF): TPGEN_REFERENCE_KERNELS
+    /// when set, else shared/kernels in the nearest directory above the repository that has one.
+    /// </summary>
+    public static string Debian61Directory
+    {
+        get
+        {
+            const string Kernel = "6.1.0-56-amd64";
+            string? configured = Environment.GetEnvironmentVariable("TPGEN_REFERENCE_KERNELS");
+            if (!string.IsNullOrEmpty(configured))
+                return Path.Combine(configured, Kernel);
+            for (string? directory = Path.GetDirectoryName(RepositoryRoot); directory is not null; directory = Path.GetDirectoryName(directory))
+            {
+                string candidate = Path.Combine(directory, "shared", "kernels", Kernel);
+                if (Directory.Exists(candidate))
+                    return candidate;
+            }
+            return Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "kernels", Kernel));
+        }
+    }
 
     /// <summary>The repository root (found from the test binary's location).</summary>
     public static string RepositoryRoot
