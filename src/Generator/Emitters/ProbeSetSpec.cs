@@ -11,12 +11,17 @@ namespace TpGen.Emitters;
 /// <param name="ContainingTypes">Types the class is nested in, outermost first.</param>
 /// <param name="TypeName">The class's name.</param>
 /// <param name="Events">The events, in the order of the attributes.</param>
+/// <param name="TypeKeyword">How the class is declared: <c>class</c>, or <c>record</c> for a record class.</param>
 public sealed record ProbeSetSpec(
     string? Namespace,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     string TypeName,
-    EquatableArray<TracepointSchema> Events)
+    EquatableArray<TracepointSchema> Events,
+    string TypeKeyword = "class")
 {
+    /// <summary>The probe set's full name: namespace, containing types and class, e.g. <c>App.SkbDrops</c>.</summary>
+    public string FullName => Namespace is null ? QualifiedName : Namespace + "." + QualifiedName;
+
     /// <summary>The class's name with its containing types, e.g. <c>Outer.SkbDrops</c>.</summary>
     public string QualifiedName
     {

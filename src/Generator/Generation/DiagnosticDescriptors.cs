@@ -37,6 +37,11 @@ internal static class DiagnosticDescriptors
         "Tracepoint '{0}' is already on class '{1}'; remove the second attribute",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor TypeMustBeInstantiable = new(
+        "TPGEN0006", "Tracepoint class must not be static or abstract",
+        "Class '{0}' has [Tracepoint] but is {1}: Attach() returns an instance of it, so declare it as a plain partial class",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor UnknownTracepoint = new(
         "TPGEN0020", "Unknown tracepoint",
         "Tracepoint '{0}' is not among the {1} events the build knows ({2}){3}: check the name with 'tpgen list', or add a snapshot with 'tpgen pull {0} --out Tracepoints'",
@@ -79,7 +84,7 @@ internal static class DiagnosticDescriptors
 
     private static readonly DiagnosticDescriptor[] All =
     {
-        TypeMustBePartial, TypeMustNotBeGeneric, ContainingTypeMustBePartial, InvalidTracepointName, DuplicateTracepoint,
+        TypeMustBePartial, TypeMustNotBeGeneric, ContainingTypeMustBePartial, InvalidTracepointName, DuplicateTracepoint, TypeMustBeInstantiable,
         UnknownTracepoint, NoSchemaSource, MalformedFormat, FormatWarning, DuplicateSnapshot, SchemaSourceUsed,
         TextFallsBackToFields, FieldRenamed,
     };

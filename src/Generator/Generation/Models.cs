@@ -17,6 +17,7 @@ internal sealed record ProbeSetRequest(
     string? Namespace,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     string TypeName,
+    string TypeKeyword,
     EquatableArray<TracepointRequest> Tracepoints,
     EquatableArray<DiagnosticInfo> Diagnostics)
 {

@@ -28,6 +28,8 @@ public sealed partial class TracepointGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeMustBePartial, typeLocation, type.Name));
             if (type.IsGenericType)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeMustNotBeGeneric, typeLocation, type.Name));
+            if (type.IsStatic || type.IsAbstract)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeMustBeInstantiable, typeLocation, type.Name, type.IsStatic ? "static" : "abstract"));
 
             var containing = new List<ContainingTypeSpec>();
             for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
@@ -72,7 +74,7 @@ public sealed partial class TracepointGenerator
             }
 
             string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
-            return new ProbeSetRequest(ns, containing.ToEquatableArray(), type.Name, tracepoints.ToEquatableArray(), diagnostics.ToEquatableArray());
+            return new ProbeSetRequest(ns, containing.ToEquatableArray(), type.Name, type.IsRecord ? "record" : "class", tracepoints.ToEquatableArray(), diagnostics.ToEquatableArray());
         }
 
         /// <summary>Every event any probe set asks for, sorted, once each.</summary>

@@ -59,7 +59,7 @@ public sealed partial class TracepointGenerator
 
             if (failed || schemas.Count == 0)
                 return new ProbeSetResult(null, diagnostics.ToEquatableArray());
-            var spec = new ProbeSetSpec(request.Namespace, request.ContainingTypes, request.TypeName, schemas.ToEquatableArray());
+            var spec = new ProbeSetSpec(request.Namespace, request.ContainingTypes, request.TypeName, schemas.ToEquatableArray(), request.TypeKeyword);
             return new ProbeSetResult(spec, diagnostics.ToEquatableArray());
         }
 

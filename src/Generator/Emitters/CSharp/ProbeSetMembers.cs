@@ -1,0 +1,177 @@
+using System.Collections.Generic;
+using System.Globalization;
+using TpGen.Emitters.Bpf;
+using TpGen.Schema;
+using TpGen.Text;
+
+namespace TpGen.Emitters.CSharp;
+
+/// <summary>
+/// The members that make the user's class a probe set: its BPF program, <c>Attach()</c>, and the
+/// two ways to read (owned records with <c>ReadAllAsync</c>, in-place handlers with <c>Run</c>).
+/// </summary>
+internal static class ProbeSetMembers
+{
+    /// <summary>Names the generated members take in the user's class; event types avoid them.</summary>
+    public static readonly string[] Reserved =
+    {
+        "BpfSource", "BpfSourceHash", "Definition", "Attach", "Statistics", "ReadAllAsync", "Run", "RunAsync",
+        "Dispose", "DisposeAsync", "Decode", "Handlers",
+    };
+
+    private const string Probes = "global::TpGen.Probes";
+
+    /// <summary>The assembly attribute that hands the C program to the build's clang step.</summary>
+    public static string AssemblyAttribute(ProbeSetSpec probeSet, string source) =>
+        $"[assembly: {Probes}.BpfProgram({CSharpNames.StringLiteral(probeSet.FullName)}, {CSharpNames.StringLiteral(BpfEmitter.Hash(source))}, {CSharpNames.StringLiteral(source)})]";
+
+    public static void Write(SourceWriter output, ProbeSetSpec probeSet, IReadOnlyList<string> viewNames, string source)
+    {
+        string type = probeSet.TypeName;
+        var events = probeSet.Events;
+        string eventList = string.Join(", ", Names(events));
+
+        output.Line("/// <summary>The BPF C program generated for this probe set; the build compiles it with clang.</summary>");
+        output.Line($"public const string BpfSource = {CSharpNames.StringLiteral(source)};");
+        output.Line();
+        output.Line("/// <summary>The hash that names the compiled object, so a stale object is never loaded.</summary>");
+        output.Line($"public const string BpfSourceHash = {CSharpNames.StringLiteral(BpfEmitter.Hash(source))};");
+        output.Line();
+        output.Line("/// <summary>This probe set's events and program, before anything is loaded.</summary>");
+        output.Line($"public static {Probes}.ProbeSetDefinition Definition {{ get; }} = new(");
+        output.Indent();
+        output.Line($"{CSharpNames.StringLiteral(probeSet.FullName)},");
+        output.Line("BpfSource,");
+        output.Line("BpfSourceHash,");
+        output.Open($"new {Probes}.ProbeDefinition[]");
+        for (int i = 0; i < events.Count; i++)
+            output.Line($"new({CSharpNames.StringLiteral(events[i].System)}, {CSharpNames.StringLiteral(events[i].Name)}, {viewNames[i]}.FormatText),");
+        output.Close(");");
+        output.Unindent();
+        output.Line();
+        output.Line($"private readonly {Probes}.ProbeSet _probes;");
+        output.Line();
+        output.Line($"private {type}({Probes}.ProbeSet probes) => _probes = probes;");
+        output.Line();
+        output.Line("/// <summary>");
+        output.Line($"/// Loads this probe set's BPF programs and attaches them to {CSharpNames.XmlText(eventList)}, after checking");
+        output.Line("/// that the running kernel lays each event out as the build did. Dispose the result to detach.");
+        output.Line("/// </summary>");
+        output.Line($"/// <exception cref=\"{Probes}.ProbeException\">Not permitted, tracefs or a tracepoint missing, a layout that changed, or a program the kernel rejected; the message says which and what to do.</exception>");
+        output.Line($"public static {type} Attach({Probes}.ProbeOptions? options = null) => new({Probes}.ProbeSet.Attach(Definition, options));");
+        output.Line();
+        output.Line("/// <summary>Records delivered, dropped in the kernel because the ring buffer was full, and cut short.</summary>");
+        output.Line($"public {Probes}.ProbeStatistics Statistics => _probes.Statistics;");
+        output.Line();
+        output.Line("/// <summary>");
+        output.Line("/// Owned records as they arrive (<c>" + string.Join("</c>, <c>", OwnedNames(viewNames)) + "</c>), and");
+        output.Line($"/// <see cref=\"{Probes}.LostRecords\"/> wherever the kernel had to drop some.");
+        output.Line("/// </summary>");
+        output.Line("public global::System.Collections.Generic.IAsyncEnumerable<global::TpGen.TraceRecord> ReadAllAsync(global::System.Threading.CancellationToken cancellationToken = default)");
+        output.Line("    => _probes.ReadAllAsync(Decode, cancellationToken);");
+
+        for (int i = 0; i < events.Count; i++)
+        {
+            output.Line();
+            output.Line($"/// <summary>Handles <c>{CSharpNames.XmlText(events[i].FullName)}</c> in place; the record is valid during the call only.</summary>");
+            output.Line($"public delegate void {viewNames[i]}Handler(in {viewNames[i]} record);");
+        }
+
+        string parameters = Parameters(viewNames);
+        string arguments = Arguments(viewNames);
+        output.Line();
+        output.Line("/// <summary>");
+        output.Line("/// Reads on the calling thread until <paramref name=\"cancellationToken\"/> is cancelled, handing each record to its");
+        output.Line("/// handler in place: nothing is copied or allocated per record. Records the kernel dropped go to");
+        output.Line("/// <paramref name=\"onLost\"/> (else to standard error). An exception from a handler stops reading and is rethrown.");
+        output.Line("/// </summary>");
+        output.Line($"public void Run({parameters})");
+        output.Line($"    => _probes.Run(new Handlers({arguments}), cancellationToken);");
+        output.Line();
+        output.Line("/// <summary>Runs <see cref=\"Run\"/> on a thread of its own.</summary>");
+        output.Line($"public global::System.Threading.Tasks.Task RunAsync({parameters})");
+        output.Line($"    => _probes.RunAsync(new Handlers({arguments}), cancellationToken);");
+        output.Line();
+        output.Line("/// <summary>Detaches every program and frees the probe set's kernel resources.</summary>");
+        output.Line("public void Dispose() => _probes.Dispose();");
+        output.Line();
+        output.Line("/// <summary>Detaches every program and frees the probe set's kernel resources.</summary>");
+        output.Line("public global::System.Threading.Tasks.ValueTask DisposeAsync() => _probes.DisposeAsync();");
+        output.Line();
+        output.Line($"private static global::TpGen.TraceRecord Decode(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header) => header.EventIndex switch");
+        output.Open("");
+        for (int i = 0; i < events.Count; i++)
+            output.Line($"{i.ToString(CultureInfo.InvariantCulture)} => new {viewNames[i]}Record(record, header),");
+        output.Line($"_ => throw new global::TpGen.TraceRecordException({CSharpNames.StringLiteral(probeSet.FullName)}, \"event index \" + header.EventIndex + \" is not in this probe set\"),");
+        output.Close(";");
+        output.Line();
+        WriteHandlers(output, viewNames);
+    }
+
+    private static void WriteHandlers(SourceWriter output, IReadOnlyList<string> viewNames)
+    {
+        output.Open($"private sealed class Handlers : {Probes}.IRecordHandler");
+        for (int i = 0; i < viewNames.Count; i++)
+            output.Line($"private readonly {viewNames[i]}Handler? _on{viewNames[i]};");
+        output.Line("private readonly global::System.Action<long>? _onLost;");
+        output.Line();
+        output.Open($"public Handlers({Parameters(viewNames, withToken: false)})");
+        for (int i = 0; i < viewNames.Count; i++)
+            output.Line($"_on{viewNames[i]} = on{viewNames[i]};");
+        output.Line("_onLost = onLost;");
+        output.Close();
+        output.Line();
+        output.Open("public void OnRecord(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header)");
+        output.Open("switch (header.EventIndex)");
+        for (int i = 0; i < viewNames.Count; i++)
+        {
+            output.Line($"case {i.ToString(CultureInfo.InvariantCulture)}:");
+            output.Indent();
+            output.Line($"_on{viewNames[i]}?.Invoke({viewNames[i]}.Read(record, header));");
+            output.Line("break;");
+            output.Unindent();
+        }
+        output.Close();
+        output.Close();
+        output.Line();
+        output.Open("public bool OnLost(long count)");
+        output.Line("_onLost?.Invoke(count);");
+        output.Line("return _onLost is not null;");
+        output.Close();
+        output.Close();
+    }
+
+    private static string Parameters(IReadOnlyList<string> viewNames, bool withToken = true)
+    {
+        var parameters = new List<string>();
+        foreach (string view in viewNames)
+            parameters.Add($"{view}Handler? on{view} = null");
+        parameters.Add("global::System.Action<long>? onLost = null");
+        if (withToken)
+            parameters.Add("global::System.Threading.CancellationToken cancellationToken = default");
+        return string.Join(", ", parameters);
+    }
+
+    private static string Arguments(IReadOnlyList<string> viewNames)
+    {
+        var arguments = new List<string>();
+        foreach (string view in viewNames)
+            arguments.Add("on" + view);
+        arguments.Add("onLost");
+        return string.Join(", ", arguments);
+    }
+
+    private static IEnumerable<string> Names(EquatableArray<TracepointSchema> events)
+    {
+        var names = new List<string>();
+        foreach (TracepointSchema schema in events)
+            names.Add(schema.FullName);
+        return names;
+    }
+
+    private static IEnumerable<string> OwnedNames(IReadOnlyList<string> viewNames)
+    {
+        foreach (string view in viewNames)
+            yield return view + "Record";
+    }
+}

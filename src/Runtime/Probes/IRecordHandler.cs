@@ -1,0 +1,19 @@
+using System;
+
+namespace TpGen.Probes;
+
+/// <summary>Receives raw records in place, on the probe set's reading thread. Generated probe sets implement it.</summary>
+public interface IRecordHandler
+{
+    /// <summary>One record; <paramref name="record"/> is valid only during the call.</summary>
+    void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header);
+
+    /// <summary>
+    /// The kernel dropped <paramref name="count"/> more records because the ring buffer was full.
+    /// Return false to have the probe set report it to <see cref="ProbeOptions.LostRecordsLog"/>.
+    /// </summary>
+    bool OnLost(long count);
+}
+
+/// <summary>Turns a raw record into an owned one (for <c>ReadAllAsync</c>).</summary>
+public delegate TraceRecord RecordDecoder(ReadOnlySpan<byte> record, in RecordHeader header);

@@ -1,0 +1,45 @@
+using System;
+
+namespace TpGen.Probes;
+
+/// <summary>Why a probe set could not be loaded or attached.</summary>
+public enum ProbeFailure
+{
+    /// <summary>The process lacks CAP_BPF or CAP_PERFMON (or root).</summary>
+    NotPermitted,
+
+    /// <summary>tracefs is not mounted or not readable.</summary>
+    TracefsUnavailable,
+
+    /// <summary>The running kernel has no such tracepoint.</summary>
+    TracepointMissing,
+
+    /// <summary>The running kernel lays the event out differently from the build's description.</summary>
+    LayoutMismatch,
+
+    /// <summary>libbpf (Debian's libbpf1) is not installed.</summary>
+    LibbpfMissing,
+
+    /// <summary>There is no compiled BPF object and clang is not available to compile one.</summary>
+    CompilerMissing,
+
+    /// <summary>clang failed to compile the BPF program.</summary>
+    CompileFailed,
+
+    /// <summary>The kernel's verifier rejected a program, or libbpf could not load the object.</summary>
+    LoadFailed,
+
+    /// <summary>A loaded program could not be attached to its tracepoint.</summary>
+    AttachFailed,
+}
+
+/// <summary>A probe set could not be loaded or attached. The message names the cause and what to do about it.</summary>
+public sealed class ProbeException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ProbeException(ProbeFailure failure, string message, Exception? inner = null)
+        : base(message, inner) => Failure = failure;
+
+    /// <summary>Which step failed.</summary>
+    public ProbeFailure Failure { get; }
+}

@@ -1,0 +1,75 @@
+using System;
+using System.IO;
+
+namespace TpGen.Probes;
+
+/// <summary>When the kernel wakes the reader of the ring buffer.</summary>
+public enum WakeupPolicy
+{
+    /// <summary>
+    /// Wake the reader only once <see cref="ProbeOptions.WakeupThresholdBytes"/> are waiting; the
+    /// reader also polls every <see cref="ProbeOptions.PollInterval"/>. Cheapest for the traced
+    /// workload; a record waits at most one poll interval.
+    /// </summary>
+    Batched,
+
+    /// <summary>Wake the reader for every record: lowest latency, highest cost per event.</summary>
+    EveryRecord,
+}
+
+/// <summary>How a probe set is loaded and read.</summary>
+public sealed class ProbeOptions
+{
+    private int _ringBufferSize = 4 << 20;
+
+    /// <summary>The defaults.</summary>
+    public static ProbeOptions Default { get; } = new();
+
+    /// <summary>
+    /// Bytes of the kernel ring buffer all the set's events share: a power of two, at least a page.
+    /// Size it for the longest stall of the reader: events per second × bytes per record
+    /// (header 24 + record) × seconds. The 4 MiB default holds about 60,000 kfree_skb records.
+    /// </summary>
+    public int RingBufferSize
+    {
+        get => _ringBufferSize;
+        init
+        {
+            if (value < 4096 || (value & (value - 1)) != 0)
+                throw new ArgumentOutOfRangeException(nameof(RingBufferSize), value, "The ring buffer size must be a power of two of at least 4096 bytes.");
+            _ringBufferSize = value;
+        }
+    }
+
+    /// <summary>When the kernel wakes the reader.</summary>
+    public WakeupPolicy Wakeup { get; init; } = WakeupPolicy.Batched;
+
+    /// <summary>With <see cref="WakeupPolicy.Batched"/>, the bytes waiting that wake the reader; default an eighth of the ring.</summary>
+    public int? WakeupThresholdBytes { get; init; }
+
+    /// <summary>How often the reader looks at the ring buffer without a wakeup; also bounds how long stopping takes.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Whether to compare the build's layouts with the running kernel's before attaching (default true).</summary>
+    public bool CheckLayout { get; init; } = true;
+
+    /// <summary>Where to look for the object the build compiled; default a tpgen folder beside the application.</summary>
+    public string? ObjectDirectory { get; init; }
+
+    /// <summary>The clang for compiling the object at run time when the build did not; default from PATH or TPGEN_CLANG.</summary>
+    public string? ClangPath { get; init; }
+
+    /// <summary>Where lost records are reported when the reading code has no handler for them; default standard error, null for nowhere.</summary>
+    public TextWriter? LostRecordsLog { get; init; } = Console.Error;
+
+    /// <summary>How many owned records <c>ReadAllAsync</c> buffers before the reader waits for the consumer.</summary>
+    public int ReadBufferCapacity { get; init; } = 65536;
+
+    internal int EffectiveWakeupThreshold => Wakeup == WakeupPolicy.EveryRecord ? 0 : WakeupThresholdBytes ?? RingBufferSize / 8;
+}
+
+/// <summary>A probe set's counts: nothing is lost without being counted.</summary>
+/// <param name="Delivered">Records handed to the reader.</param>
+/// <param name="Dropped">Records the kernel could not write because the ring buffer was full.</param>
+/// <param name="Truncated">Delivered records whose dynamic payload was cut to the ring buffer's bound.</param>
+public readonly record struct ProbeStatistics(long Delivered, long Dropped, long Truncated);

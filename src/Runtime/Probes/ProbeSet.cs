@@ -1,0 +1,269 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+
+namespace TpGen.Probes;
+
+/// <summary>
+/// A loaded and attached probe set: its BPF programs on their tracepoints, one ring buffer, and
+/// the reader that hands records to generated decoders. Disposing it detaches and frees
+/// everything (links, programs, maps, descriptors).
+/// </summary>
+public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
+{
+    private readonly BpfObject _object;
+    private readonly ProbeOptions _options;
+    private readonly int _payloadOffset;
+    private readonly object _gate = new();
+    private GCHandle _self;
+
+    private IRecordHandler? _handler;
+    private ExceptionDispatchInfo? _handlerError;
+    private int _readerThread;
+    private bool _reading;
+    private bool _disposed;
+    private long _delivered;
+    private long _truncated;
+    private long _droppedReported;
+    private long _droppedAtDispose;
+    private readonly CancellationTokenSource _disposing = new();
+
+    private ProbeSet(ProbeSetDefinition definition, ProbeOptions options, BpfObject bpfObject)
+    {
+        Definition = definition;
+        _options = options;
+        _object = bpfObject;
+        _payloadOffset = RecordHeader.Size + (definition.CapturesCommand ? 16 : 0);
+    }
+
+    /// <summary>What was loaded.</summary>
+    public ProbeSetDefinition Definition { get; }
+
+    /// <summary>Records delivered, dropped in the kernel (ring buffer full) and cut short so far.</summary>
+    public ProbeStatistics Statistics =>
+        new(Volatile.Read(ref _delivered), Volatile.Read(ref _disposed) ? Volatile.Read(ref _droppedAtDispose) : _object.ReadDropped(), Volatile.Read(ref _truncated));
+
+    /// <summary>
+    /// Checks the running kernel (permissions, tracefs, each tracepoint's layout), loads the
+    /// probe set's BPF object and attaches every handler.
+    /// </summary>
+    /// <exception cref="ProbeException">Something is missing or different; the message says what and what to do.</exception>
+    public static ProbeSet Attach(ProbeSetDefinition definition, ProbeOptions? options = null)
+    {
+        options ??= ProbeOptions.Default;
+        BpfObject loaded = BpfObject.Load(definition, options);
+        var probes = new ProbeSet(definition, options, loaded);
+        try
+        {
+            probes._self = GCHandle.Alloc(probes, GCHandleType.Normal);
+            loaded.OpenRingBuffer(&OnSample, GCHandle.ToIntPtr(probes._self));
+            return probes;
+        }
+        catch
+        {
+            probes.Release();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads records on the calling thread until <paramref name="cancellationToken"/> is
+    /// cancelled or the set is disposed, handing each to <paramref name="handler"/> in place.
+    /// An exception from the handler stops reading and is rethrown here.
+    /// </summary>
+    public void Run(IRecordHandler handler, CancellationToken cancellationToken = default)
+    {
+        BeginReading(handler);
+        try
+        {
+            int timeout = Math.Max(1, (int)_options.PollInterval.TotalMilliseconds);
+            while (!cancellationToken.IsCancellationRequested && !Volatile.Read(ref _disposed))
+            {
+                _object.Poll(timeout);
+                _handlerError?.Throw();
+                ReportDrops(handler);
+            }
+            // Whatever arrived before the stop is still delivered.
+            if (!Volatile.Read(ref _disposed))
+            {
+                _object.Consume();
+                _handlerError?.Throw();
+                ReportDrops(handler);
+            }
+        }
+        finally
+        {
+            EndReading();
+        }
+    }
+
+    /// <summary>Runs <see cref="Run"/> on a thread of its own.</summary>
+    public Task RunAsync(IRecordHandler handler, CancellationToken cancellationToken = default) =>
+        Task.Factory.StartNew(() => Run(handler, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>
+    /// Reads owned records as they arrive, with <see cref="LostRecords"/> where the kernel
+    /// dropped some. A consumer slower than the events fills the buffer and then the ring, and
+    /// the kernel drops what does not fit; the drops are reported, never silent.
+    /// </summary>
+    public async IAsyncEnumerable<TraceRecord> ReadAllAsync(RecordDecoder decode, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateBounded<TraceRecord>(new BoundedChannelOptions(_options.ReadBufferCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        // Disposing stops a reader that waits for room in the channel, too.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        var writer = new ChannelHandler(channel.Writer, decode, stop.Token);
+        Task reader = RunAsync(writer, stop.Token).ContinueWith(
+            task => channel.Writer.TryComplete(task.Exception?.InnerException),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
+        {
+            await foreach (TraceRecord record in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                yield return record;
+        }
+        finally
+        {
+            stop.Cancel();
+            await reader.ConfigureAwait(false);
+        }
+        await channel.Reader.Completion.ConfigureAwait(false);
+    }
+
+    /// <summary>Detaches every program and frees the object, its maps and the ring buffer.</summary>
+    public void Dispose()
+    {
+        bool release;
+        lock (_gate)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            _droppedAtDispose = _object.ReadDropped();
+            _disposing.Cancel();
+            // The reading loop sees the flag within one poll interval and releases on its way out;
+            // from inside a handler (the reading thread itself) that is the only safe place to do it.
+            release = !_reading;
+            while (_reading && _readerThread != Environment.CurrentManagedThreadId)
+            {
+                Monitor.Wait(_gate);
+                release = !_reading;
+            }
+        }
+        if (release)
+            Release();
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void BeginReading(IRecordHandler handler)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_reading)
+                throw new InvalidOperationException($"Probe set {Definition.Name} is already being read; one reader at a time.");
+            _reading = true;
+            _readerThread = Environment.CurrentManagedThreadId;
+            _handler = handler;
+            _handlerError = null;
+        }
+    }
+
+    private void EndReading()
+    {
+        bool release;
+        lock (_gate)
+        {
+            _reading = false;
+            _handler = null;
+            release = _disposed;
+            Monitor.PulseAll(_gate);
+        }
+        if (release)
+            Release();
+    }
+
+    private void Release()
+    {
+        _object.Dispose();
+        _disposing.Dispose();
+        if (_self.IsAllocated)
+            _self.Free();
+    }
+
+    private void ReportDrops(IRecordHandler handler)
+    {
+        long dropped = _object.ReadDropped();
+        long fresh = dropped - _droppedReported;
+        if (fresh <= 0)
+            return;
+        _droppedReported = dropped;
+        if (!handler.OnLost(fresh))
+            _options.LostRecordsLog?.WriteLine($"tpgen: {Definition.Name} lost {fresh} records: the ring buffer was full (raise ProbeOptions.RingBufferSize or read faster).");
+    }
+
+    // libbpf calls this for each record, on the reading thread; exceptions must not cross into native code.
+    [UnmanagedCallersOnly]
+    private static int OnSample(nint context, nint data, nuint size)
+    {
+        var probes = (ProbeSet)GCHandle.FromIntPtr(context).Target!;
+        try
+        {
+            return probes.Dispatch((byte*)data, (int)size);
+        }
+        catch (Exception e)
+        {
+            probes._handlerError = ExceptionDispatchInfo.Capture(e);
+            return -1; // stops this consume; Run rethrows
+        }
+    }
+
+    private int Dispatch(byte* data, int size)
+    {
+        if (size < _payloadOffset)
+            return 0;
+        RecordHeader header = Unsafe.ReadUnaligned<RecordHeader>(data);
+        int length = (int)Math.Min(header.RecordSize, (uint)(size - _payloadOffset));
+        var record = new ReadOnlySpan<byte>(data + _payloadOffset, length);
+        _delivered++;
+        if ((header.Flags & RecordFlags.Truncated) != 0)
+            _truncated++;
+        _handler!.OnRecord(record, header);
+        return 0;
+    }
+
+    /// <summary>Copies records into a channel for <see cref="ReadAllAsync"/>, waiting while it is full.</summary>
+    private sealed class ChannelHandler(ChannelWriter<TraceRecord> writer, RecordDecoder decode, CancellationToken stop) : IRecordHandler
+    {
+        public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header) => Write(decode(record, header));
+
+        public bool OnLost(long count)
+        {
+            Write(new LostRecords(count));
+            return true;
+        }
+
+        private void Write(TraceRecord record)
+        {
+            while (!writer.TryWrite(record))
+            {
+                if (!writer.WaitToWriteAsync(stop).AsTask().GetAwaiter().GetResult())
+                    return;
+            }
+        }
+    }
+}
