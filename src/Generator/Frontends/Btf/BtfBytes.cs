@@ -2,8 +2,10 @@ namespace TpGen.Frontends.Btf;
 
 /// <summary>
 /// Bounds-checked reads of a BTF blob in its own byte order, and the errors that name the byte
-/// offset where the data went wrong. Every read of the blob goes through here, so corrupt input
-/// ends in a <see cref="FormatParseException"/>, never an <see cref="System.IndexOutOfRangeException"/>.
+/// offset where the data went wrong. The header and the strings are read through here; the type
+/// section is copied out once as words (<see cref="Words"/>), and <see cref="BtfData"/> reads
+/// no record it has not first found to lie inside it. So corrupt input ends in a
+/// <see cref="FormatParseException"/>, never an <see cref="System.IndexOutOfRangeException"/>.
 /// </summary>
 internal sealed class BtfBytes
 {
@@ -19,14 +21,6 @@ internal sealed class BtfBytes
     public string File { get; }
 
     public bool BigEndian { get; }
-
-    public int Length => _data.Length;
-
-    public byte U8(long offset)
-    {
-        Require(offset, 1);
-        return _data[offset];
-    }
 
     public uint U32(long offset)
     {
@@ -45,19 +39,6 @@ internal sealed class BtfBytes
         if (end < 0)
             throw Error(offset, "a string runs past the end of the string section without a terminating NUL");
         return System.Text.Encoding.UTF8.GetString(_data, (int)offset, end - (int)offset);
-    }
-
-    /// <summary>Whether the NUL-terminated string at <paramref name="offset"/> is exactly <paramref name="text"/> (ASCII), without decoding it.</summary>
-    public bool StringEquals(long offset, string text)
-    {
-        if (offset < 0 || offset + text.Length >= _data.Length)
-            return false;
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (_data[offset + i] != text[i])
-                return false;
-        }
-        return _data[offset + text.Length] == 0;
     }
 
     /// <summary>

@@ -23,7 +23,8 @@ namespace TpGen.Frontends.Btf;
 /// <see cref="TracepointSchema.PrintProblem"/>), the event id (-1), which class a
 /// <c>DEFINE_EVENT</c> event uses (see <see cref="BtfEventCatalog"/>), and what a dynamic field
 /// holds: a <c>__data_loc</c> is a bare <c>u32 __data_loc_&lt;name&gt;</c>, read as a string
-/// (<c>__data_loc char[]</c>) unless <see cref="DynamicFieldHints"/> say otherwise. C type text
+/// (<c>__data_loc char[]</c>, signed as BTF's <c>char</c> is) unless <see cref="DynamicFieldHints"/>
+/// say otherwise: an array such as <c>__data_loc u64[]</c> needs a hint to read right. C type text
 /// is rebuilt from BTF, so where the kernel's source spelled a type differently (<c>unsigned</c>
 /// for <c>unsigned int</c>, a macro for a typedef) the text differs from tracefs' while size,
 /// sign and kind agree.
@@ -47,7 +48,9 @@ public static class BtfSchemaReader
 
     /// <summary>
     /// Reads event <paramref name="eventName"/> whose class has the same name, as for every
-    /// <c>TRACE_EVENT</c>. For a <c>DEFINE_EVENT</c>, pass the class name.
+    /// <c>TRACE_EVENT</c>. For a <c>DEFINE_EVENT</c>, pass the class name. (Should a
+    /// <c>DEFINE_EVENT</c> share its name with an unrelated class, this reads that class; the
+    /// kernel's naming makes that unlikely, and BTF cannot tell.)
     /// </summary>
     /// <exception cref="FormatParseException">BTF has no such class, or its description is corrupt.</exception>
     public static TracepointSchema Read(BtfData btf, string system, string eventName, DynamicFieldHints? hints = null) =>
@@ -62,7 +65,7 @@ public static class BtfSchemaReader
     /// <exception cref="FormatParseException">BTF has no such class, or its description is corrupt.</exception>
     public static TracepointSchema Read(BtfData btf, string system, string eventName, string className, DynamicFieldHints? hints = null) =>
         TryRead(btf, system, eventName, className, hints)
-        ?? throw BtfBytesError(btf, $"BTF has no struct {ClassStructPrefix}{className}: the event's class is named otherwise (a DEFINE_EVENT shares its template's class; pass the class name) or the event is not in this BTF (syscall and ftrace events have no such struct; module events are in the module's BTF)");
+        ?? throw NotFound(btf, $"BTF has no struct {ClassStructPrefix}{className}: the event's class is named otherwise (a DEFINE_EVENT shares its template's class; pass the class name) or the event is not in this BTF (syscall and ftrace events have no such struct; module events are in the module's BTF)");
 
     /// <summary>Like <see cref="Read(BtfData, string, string, string, DynamicFieldHints?)"/>, but null when BTF has no such class.</summary>
     /// <exception cref="FormatParseException">the class's description is corrupt.</exception>
@@ -120,7 +123,7 @@ public static class BtfSchemaReader
             throw new ArgumentException($"'{BtfData.Printable(value)}' is not a valid tracepoint name (letters, digits and '_')", parameter);
     }
 
-    private static FormatParseException BtfBytesError(BtfData btf, string message) =>
+    private static FormatParseException NotFound(BtfData btf, string message) =>
         new(new FormatDiagnostic(btf.File, 1, 1, message, IsError: true));
 
     /// <summary>Turns the members of one <c>trace_event_raw_*</c> struct into fields.</summary>

@@ -9,7 +9,8 @@ namespace TpGen.Frontends.Btf;
 /// <c>__rel_loc</c> field as a bare <c>u32 __data_loc_&lt;name&gt;</c> member, so BTF tells
 /// neither whether the payload is a string nor, for an array, its element type. These hints
 /// supply that from elsewhere: a schema of the same event (a snapshot, tracefs) or the uses
-/// in a print fmt. A dynamic field without a hint is read as a string, <c>__data_loc char[]</c>.
+/// in a print fmt. A dynamic field without a hint is read as a string, <c>__data_loc char[]</c>,
+/// signed as BTF's plain <c>char</c> is (unsigned in kernels built with -funsigned-char, 6.2 on).
 /// </summary>
 public sealed class DynamicFieldHints
 {
