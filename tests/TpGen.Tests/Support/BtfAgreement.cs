@@ -134,11 +134,13 @@ internal sealed class BtfAgreement
             output.WriteLine("    " + line);
         foreach (var (category, lines) in Explained)
         {
+            // Every difference is listed; of the hundreds of syscall events, a few examples.
+            int shown = category == SyscallEvents ? 8 : lines.Count;
             output.WriteLine($"  explained: {lines.Count} x {category}");
-            foreach (string line in lines.Take(8))
+            foreach (string line in lines.Take(shown))
                 output.WriteLine("    " + line);
-            if (lines.Count > 8)
-                output.WriteLine($"    ... and {lines.Count - 8} more");
+            if (lines.Count > shown)
+                output.WriteLine($"    ... and {lines.Count - shown} more");
         }
         if (Explained.TryGetValue(AmbiguousClass, out List<string>? ambiguous))
             output.WriteLine($"  of the {ambiguous.Count} ambiguous events, {AmbiguousWithAnAgreeingCandidate} have a candidate class whose layout agrees with tracefs");
