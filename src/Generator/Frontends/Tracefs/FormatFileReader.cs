@@ -321,11 +321,7 @@ public static class FormatFileReader
                     Error(line, column, $"dynamic field '{name}' has size {size}; a __data_loc/__rel_loc word is 4 bytes");
                     return null;
                 }
-                // __data_loc char[] is a string; any other element type (u8[], cpumask_t, ...) an array.
-                bool isString = type.IsChar && type.ArrayLength == 0;
-                int elementSize = isString ? 1 : CTypeFacts.TryGet(type.BaseType, out int known, out bool elementSigned) ? known : 1;
-                bool isSigned = isString ? signed : CTypeFacts.TryGet(type.BaseType, out _, out elementSigned) && elementSigned;
-                return new FieldSpec(name, type, offset, size, isSigned, isString ? FieldKind.DynamicString : FieldKind.DynamicArray, elementSize, 0, isCommon);
+                return FieldRules.Dynamic(name, type, offset, signed, isCommon);
             }
 
             if (type.ArrayLength is int length)
@@ -358,19 +354,10 @@ public static class FormatFileReader
                         elementSize = 1;
                     count = size / elementSize;
                 }
-                FieldKind kind = type.IsChar && type.PointerDepth == 0 ? FieldKind.CharArray : FieldKind.FixedArray;
-                return new FieldSpec(name, type, offset, size, signed, kind, elementSize, count, isCommon);
+                return new FieldSpec(name, type, offset, size, signed, FieldRules.ArrayKind(type), elementSize, count, isCommon);
             }
 
-            bool scalarSize = size is 1 or 2 or 4 or 8;
-            FieldKind scalarKind =
-                !scalarSize ? FieldKind.Opaque :
-                type.PointerDepth > 0 ? FieldKind.Pointer :
-                type.IsAggregate ? FieldKind.Opaque :
-                type.IsBool ? FieldKind.Bool :
-                type.IsEnum ? FieldKind.Enum :
-                FieldKind.Scalar;
-            return new FieldSpec(name, type, offset, size, signed, scalarKind, size, 1, isCommon);
+            return new FieldSpec(name, type, offset, size, signed, FieldRules.ScalarKind(type, size), size, 1, isCommon);
         }
 
         private void CheckLayout(List<FieldSpec> fields)
