@@ -30,3 +30,7 @@ public partial class NetProbes;
 [Tracepoint("rcu", "rcu_utilization")]
 [Tracepoint("ext4", "ext4_fc_stats")]
 public partial class MiscProbes;
+
+/// <summary>kfree_skb alone: its kernel drop counter then counts only kfree_skb records.</summary>
+[Tracepoint("skb", "kfree_skb")]
+public partial class KfreeSkbOnly;

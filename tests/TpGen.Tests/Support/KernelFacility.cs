@@ -9,7 +9,7 @@ namespace TpGen.Tests.Support;
 /// Tests that need the kernel call these first. Where the facility is missing the test is
 /// skipped with the reason; with TPGEN_REQUIRE_KERNEL=1 (as CI sets it) it fails instead.
 /// </summary>
-internal static class KernelFacility
+internal static partial class KernelFacility
 {
     public static bool Required => Environment.GetEnvironmentVariable("TPGEN_REQUIRE_KERNEL") == "1";
 
@@ -30,12 +30,43 @@ internal static class KernelFacility
         return Tracefs.EventsDirectory;
     }
 
+    /// <summary>Root (or CAP_BPF and CAP_PERFMON), tracefs and libbpf: what attaching a probe set needs.</summary>
+    public static void RequireBpf()
+    {
+        RequireTracefs();
+        if (Interop.GetEffectiveUserId() != 0)
+            Missing("attaching BPF programs needs root (or CAP_BPF and CAP_PERFMON); run the tests as root");
+        if (!System.Runtime.InteropServices.NativeLibrary.TryLoad("libbpf.so.1", out nint library))
+            Missing("libbpf.so.1 is not installed (apt-get install libbpf1)");
+        else
+            System.Runtime.InteropServices.NativeLibrary.Free(library);
+    }
+
+    /// <summary>A program on PATH, such as bpftool.</summary>
+    public static string RequireProgram(string name, string package)
+    {
+        foreach (string directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
+        {
+            string candidate = Path.Combine(directory, name);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        Missing($"{name} is not installed (apt-get install {package})");
+        return name;
+    }
+
     /// <summary>A file or directory the test reads, such as the 6.1 reference formats.</summary>
     public static string RequirePath(string path, string what)
     {
         if (!File.Exists(path) && !Directory.Exists(path))
             Missing($"{what} is not at {path}");
         return path;
+    }
+
+    private static partial class Interop
+    {
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "geteuid")]
+        public static partial uint GetEffectiveUserId();
     }
 
     private static void Missing(string reason)

@@ -1,0 +1,161 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using TpGen.Kernel;
+using TpGen.Probes;
+using TpGen.Tests.Decoding;
+using TpGen.Tests.Support;
+using Xunit;
+
+namespace TpGen.Tests.Probes;
+
+[Collection(KernelCollection.Name)]
+public sealed class SkbDropTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task NoSocketDropsSeenThroughTheGeneratedTypes_EqualTheKernelsNoPortsDelta()
+    {
+        KernelFacility.RequireBpf();
+        const int Sent = 100_000;
+        int port = UdpWorkload.ClosedPort();
+        using SkbProbes probes = SkbProbes.Attach();
+        long noSocket = 0, otherProtocol = 0;
+        using var stop = new CancellationTokenSource();
+        Task reading = probes.RunAsync(
+            onKfreeSkb: (in SkbProbes.KfreeSkb drop) =>
+            {
+                if (drop.Reason != SkbProbes.SkbDropReason.NO_SOCKET)
+                    return;
+                noSocket++;
+                if (drop.Protocol != 0x0800)
+                    otherProtocol++;
+            },
+            cancellationToken: stop.Token);
+
+        long before = UdpWorkload.NoPorts();
+        var clock = Stopwatch.StartNew();
+        UdpWorkload.Flood(Sent, port);
+        double seconds = clock.Elapsed.TotalSeconds;
+        long delta = UdpWorkload.NoPorts() - before;
+        await Eventually.Settles(() => Volatile.Read(ref noSocket), delta);
+        stop.Cancel();
+        await reading;
+
+        output.WriteLine($"sent {Sent} in {seconds:0.00} s ({Sent / seconds:0} packets/s); NoPorts delta {delta}; NO_SOCKET seen {noSocket}; {probes.Statistics}");
+        Assert.Equal(Sent, delta);
+        Assert.Equal(delta, noSocket);
+        Assert.Equal(0, otherProtocol);
+        Assert.Equal(0, probes.Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task ConsumeSkb_IsSeenForDeliveredTraffic_WithPlausibleFields()
+    {
+        KernelFacility.RequireBpf();
+        const int Datagrams = 2000;
+        using SkbProbes probes = SkbProbes.Attach();
+        long consumed = 0, zeroAddresses = 0, unresolved = 0;
+        using var stop = new CancellationTokenSource();
+        Task reading = probes.RunAsync(
+            onConsumeSkb: (in SkbProbes.ConsumeSkb consume) =>
+            {
+                consumed++;
+                if (consume.Skbaddr == 0)
+                    zeroAddresses++;
+                if (!KernelSymbols.Default.TryLookup(consume.Location, out _, out _, out _, out _))
+                    unresolved++;
+            },
+            cancellationToken: stop.Token);
+
+        // Each datagram to a closed port makes the kernel answer with an ICMP port-unreachable
+        // message, which is delivered to the local ICMP layer and consumed there: one consume_skb
+        // each. (A UDP socket's own receive path no longer frees through consume_skb on recent kernels.)
+        UdpWorkload.Flood(Datagrams, UdpWorkload.ClosedPort());
+        await Eventually.Settles(() => Volatile.Read(ref consumed), Datagrams);
+        stop.Cancel();
+        await reading;
+
+        output.WriteLine($"consume_skb {consumed} for {Datagrams} ICMP replies delivered; {unresolved} locations without a kernel symbol");
+        Assert.True(consumed >= Datagrams, $"only {consumed} consume_skb for {Datagrams} delivered ICMP replies");
+        Assert.Equal(0, zeroAddresses);
+        Assert.Equal(0, unresolved);
+    }
+
+    [Fact]
+    public async Task ReadAllAsync_DeliversOwnedRecordsWithKernelText()
+    {
+        KernelFacility.RequireBpf();
+        const int Sent = 1000;
+        int port = UdpWorkload.ClosedPort();
+        await using SkbProbes probes = SkbProbes.Attach();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        int seen = 0;
+        string? text = null;
+
+        Task flood = Task.Run(async () =>
+        {
+            await Task.Delay(200, timeout.Token);
+            UdpWorkload.Flood(Sent, port);
+        }, timeout.Token);
+        await foreach (TraceRecord record in probes.ReadAllAsync(timeout.Token))
+        {
+            if (record is SkbProbes.KfreeSkbRecord { Reason: SkbProbes.SkbDropReason.NO_SOCKET } drop)
+            {
+                text ??= drop.ToString();
+                Assert.True(drop.Header.TimestampNanoseconds > 0);
+                if (++seen == Sent)
+                    break;
+            }
+        }
+        await flood;
+
+        Assert.Equal(Sent, seen);
+        Assert.Contains("reason: NO_SOCKET", text);
+        Assert.StartsWith("skbaddr=", text);
+    }
+
+    [Fact]
+    public async Task ASlowReader_LosesRecordsCountedAndReported_AndRecoversWhenTheFloodStops()
+    {
+        KernelFacility.RequireBpf();
+        int port = UdpWorkload.ClosedPort();
+        using KfreeSkbOnly probes = KfreeSkbOnly.Attach(new ProbeOptions { RingBufferSize = 4096, LostRecordsLog = null });
+        long delivered = 0, reported = 0;
+        int slow = 1;
+        using var stop = new CancellationTokenSource();
+        Task reading = probes.RunAsync(
+            onKfreeSkb: (in KfreeSkbOnly.KfreeSkb drop) =>
+            {
+                if (drop.Reason == KfreeSkbOnly.SkbDropReason.NO_SOCKET)
+                    delivered++;
+                if (Volatile.Read(ref slow) == 1)
+                    Thread.SpinWait(20_000);
+            },
+            onLost: count => reported += count,
+            cancellationToken: stop.Token);
+
+        long before = UdpWorkload.NoPorts();
+        UdpWorkload.Flood(20_000, port);
+        long delta = UdpWorkload.NoPorts() - before;
+        await Eventually.Settles(() => Volatile.Read(ref delivered) + probes.Statistics.Dropped, delta);
+
+        // The flood is over: let the reader catch up at full speed, then send at a rate it keeps up with.
+        Volatile.Write(ref slow, 0);
+        await Eventually.Stable(() => Volatile.Read(ref delivered));
+        long deliveredBefore = Volatile.Read(ref delivered);
+        long droppedDuringFlood = probes.Statistics.Dropped;
+        UdpWorkload.Send(500, port, burst: 10);
+        await Eventually.Settles(() => Volatile.Read(ref delivered), deliveredBefore + 500);
+        stop.Cancel();
+        await reading;
+
+        output.WriteLine($"NoPorts delta {delta}: delivered {deliveredBefore}, dropped {droppedDuringFlood}, reported {reported}; after the flood {probes.Statistics}");
+        Assert.True(droppedDuringFlood > 0, "a 4 KiB ring and a slow reader should lose records");
+        Assert.Equal(delta, deliveredBefore + droppedDuringFlood);
+        Assert.Equal(droppedDuringFlood, reported);
+        Assert.Equal(droppedDuringFlood, probes.Statistics.Dropped);
+        Assert.Equal(deliveredBefore + 500, Volatile.Read(ref delivered));
+    }
+}
