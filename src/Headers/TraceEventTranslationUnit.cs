@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+
+namespace TpGen.Frontends.Headers;
+
+/// <summary>
+/// The one C file and command line that make clang expand a trace system's header the way the
+/// kernel's own build does: the prelude, <c>#define CREATE_TRACE_POINTS</c>, the header, so that
+/// <c>define_trace.h</c> runs every trace-event stage (the <c>trace_event_raw_*</c> structs, the
+/// <c>trace_event_fields_*</c> tables, the <c>print_fmt_*</c> strings, the
+/// <c>trace_event_call</c>s) over it.
+/// </summary>
+internal static class TraceEventTranslationUnit
+{
+    /// <summary>The source text of the unit.</summary>
+    /// <param name="header">The system's header.</param>
+    /// <param name="prelude">Headers to include first (checked: <c>&lt;...&gt;</c> names only).</param>
+    /// <param name="forwardDeclarations">Struct tags to declare before the header, for headers that name a struct first inside a prototype.</param>
+    public static string Source(SystemHeader header, IReadOnlyList<string> prelude, IReadOnlyCollection<string> forwardDeclarations)
+    {
+        var text = new StringBuilder();
+        text.Append("/* TpGen: trace system ").Append(header.System).Append(", as the kernel creates its events. */\n");
+        foreach (string include in prelude)
+        {
+            if (include.Length == 0 || include.IndexOfAny(['>', '<', '"', '\n', '\r', '\0']) >= 0)
+                throw new ArgumentException($"Prelude entry '{include}' is not a header name to #include <...>.", nameof(prelude));
+            text.Append("#include <").Append(include).Append(">\n");
+        }
+        foreach (string tag in forwardDeclarations)
+        {
+            if (TraceNames.IsIdentifier(tag))
+                text.Append("struct ").Append(tag).Append(";\n");
+        }
+        text.Append("#define CREATE_TRACE_POINTS\n");
+        text.Append("#include <").Append(header.IncludeName).Append(">\n");
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The compiler arguments, as kbuild passes them for x86_64 (the flags that change what the
+    /// headers declare or how structs are laid out), minus code generation.
+    /// </summary>
+    public static List<string> Arguments(HeaderTree tree, SystemHeader header)
+    {
+        var arguments = new List<string>
+        {
+            "-target", "x86_64-linux-gnu",
+            "-std=gnu11",
+            "-D__KERNEL__",
+            // kbuild defines it when the compiler has -mfentry (all supported clangs); without it asm/ftrace.h stops with #error.
+            "-DCC_USING_FENTRY",
+            // The kernel builds with -nostdinc -isystem $(cc -print-file-name=include): no libc headers, but the
+            // compiler's own (stddef.h, stdarg.h, ...). -nostdlibinc is exactly that, with the resource directory
+            // that libclang itself knows, so no path to the compiler's headers is guessed here.
+            "-nostdlibinc",
+            // MODULE is left undefined, as for code built into vmlinux: every event these headers describe is
+            // compiled that way on the kernels we read, nothing in the trace-event stages depends on it, and
+            // with it TRACE_EVENT_FLAGS (raw_syscalls) expands to module_init twice and does not compile.
+        };
+        // Linux 6.2 made plain char unsigned on every architecture (-funsigned-char); it changes tracefs' signed: for char fields.
+        if (tree.VersionCode >= (6 << 16 | 2 << 8))
+            arguments.Add("-funsigned-char");
+        foreach (string directory in tree.IncludeDirectories)
+            arguments.Add("-I" + directory);
+        // A header that sets TRACE_INCLUDE_PATH (asm/trace/exceptions.h: ".") is re-included from where its
+        // Makefile points -I, its own directory; searched last, that finds nothing the directories above do not.
+        if (DefinesIncludePath(header.Path))
+            arguments.Add("-I" + Path.GetDirectoryName(header.Path)!);
+        foreach (string forced in tree.ForcedIncludes)
+        {
+            arguments.Add("-include");
+            arguments.Add(forced);
+        }
+        return arguments;
+    }
+
+    private static bool DefinesIncludePath(string header)
+    {
+        foreach (string line in File.ReadLines(header))
+        {
+            string trimmed = line.TrimStart();
+            if (trimmed.StartsWith("#define TRACE_INCLUDE_PATH", StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
+}
