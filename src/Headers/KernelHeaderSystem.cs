@@ -1,6 +1,4 @@
-using System;
 using System.Collections.Generic;
-using TpGen.Schema;
 
 namespace TpGen.Frontends.Headers;
 
@@ -11,7 +9,7 @@ namespace TpGen.Frontends.Headers;
 /// <param name="Events">The events that were read, in header order.</param>
 /// <param name="EvalMaps">The system's TRACE_DEFINE_ENUM / TRACE_DEFINE_SIZEOF values, which the print fmts have had applied.</param>
 /// <param name="Diagnostics">Events that could not be read (errors) and print fmts that do not parse (warnings).</param>
-/// <param name="ParseTime">How long clang took to parse the translation unit (both parses, when the first needed forward declarations).</param>
+/// <param name="Build">How the translation unit was put together, and how long clang took.</param>
 public sealed record KernelHeaderSystem(
     string System,
     SystemHeader Header,
@@ -19,7 +17,7 @@ public sealed record KernelHeaderSystem(
     IReadOnlyList<KernelHeaderEvent> Events,
     IReadOnlyList<TraceEvalMap> EvalMaps,
     IReadOnlyList<FormatDiagnostic> Diagnostics,
-    TimeSpan ParseTime)
+    KernelHeaderBuild Build)
 {
     /// <summary>The event called <paramref name="name"/>, or null when it was not read.</summary>
     public KernelHeaderEvent? Find(string name)
@@ -32,9 +30,3 @@ public sealed record KernelHeaderSystem(
         return null;
     }
 }
-
-/// <summary>One event read from the headers.</summary>
-/// <param name="Schema">The event's schema (<see cref="TracepointSchema.Id"/> is -1: headers do not know event ids).</param>
-/// <param name="Class">The event's class: the DECLARE_EVENT_CLASS template it was defined from (its own name for TRACE_EVENT). Events of one class share a <c>trace_event_raw_&lt;class&gt;</c> layout, the link BTF does not state.</param>
-/// <param name="CompiledPrintFmt">The print fmt as the kernel compiles it, before the system's eval maps replace enumerator names with numbers.</param>
-public sealed record KernelHeaderEvent(TracepointSchema Schema, string Class, string CompiledPrintFmt);

@@ -56,6 +56,10 @@ public sealed partial class KernelHeaders
         return _systems.GetOrAdd(system, s => new Lazy<KernelHeaderSystem>(() => Parse(s))).Value;
     }
 
+    /// <summary>The names of every event the headers define for <paramref name="system"/>, in header order.</summary>
+    /// <exception cref="HeadersException">No header defines the system, or it does not compile.</exception>
+    public IReadOnlyList<string> ListEvents(string system) => ReadSystem(system).EventNames;
+
     /// <summary>The schema of <paramref name="system"/>:<paramref name="name"/>.</summary>
     /// <exception cref="HeadersException">The system's header is missing or does not compile, or it does not define the event.</exception>
     public TracepointSchema ReadEvent(string system, string name)
@@ -84,7 +88,7 @@ public sealed partial class KernelHeaders
     {
         SystemHeader header = Tree.FindSystemHeader(system);
         var stopwatch = Stopwatch.StartNew();
-        ClangTranslationUnit unit = Compile(header, Options.Prelude);
+        (ClangTranslationUnit unit, List<string> declaredStructs) = Compile(header, Options.Prelude);
         try
         {
             TraceEventAst ast = TraceEventAst.Index(unit.Root);
@@ -92,10 +96,11 @@ public sealed partial class KernelHeaders
             if (helpers.Count > 0)
             {
                 unit.Dispose();
-                unit = Compile(header, [.. Options.Prelude, .. helpers]);
+                (unit, declaredStructs) = Compile(header, [.. Options.Prelude, .. helpers]);
                 ast = TraceEventAst.Index(unit.Root);
             }
-            return ReadAll(system, header, ast, stopwatch.Elapsed);
+            var build = new KernelHeaderBuild(Options.Prelude, helpers, declaredStructs, stopwatch.Elapsed);
+            return ReadAll(system, header, ast, build);
         }
         finally
         {
@@ -104,14 +109,16 @@ public sealed partial class KernelHeaders
     }
 
     /// <summary>Parses the system's translation unit, declaring first the structs its header names first inside prototypes, if it has to.</summary>
-    private ClangTranslationUnit Compile(SystemHeader header, IReadOnlyList<string> prelude)
+    private (ClangTranslationUnit Unit, List<string> DeclaredStructs) Compile(SystemHeader header, IReadOnlyList<string> prelude)
     {
         List<string> arguments = TraceEventTranslationUnit.Arguments(Tree, header);
         string fileName = $"tpgen-trace-{header.System}.c";
         ClangTranslationUnit unit = ClangTranslationUnit.Parse(fileName, TraceEventTranslationUnit.Source(header, prelude, []), arguments);
         List<string> errors = Errors(unit, out List<string> prototypeStructs);
+        var declared = new List<string>();
         if (errors.Count > 0 && prototypeStructs.Count > 0)
         {
+            declared = prototypeStructs;
             // The header names a struct first inside a prototype, where the kernel's .c file has declared it before; declare it too.
             unit.Dispose();
             unit = ClangTranslationUnit.Parse(fileName, TraceEventTranslationUnit.Source(header, prelude, prototypeStructs), arguments);
@@ -126,7 +133,7 @@ public sealed partial class KernelHeaders
                 ". Trace headers often rely on headers that the kernel's own .c file includes before them: add those to KernelHeadersOptions.Prelude.",
                 errors);
         }
-        return unit;
+        return (unit, declared);
     }
 
     /// <summary>
@@ -146,7 +153,7 @@ public sealed partial class KernelHeaders
         return headers;
     }
 
-    private KernelHeaderSystem ReadAll(string system, SystemHeader header, TraceEventAst ast, TimeSpan parseTime)
+    private static KernelHeaderSystem ReadAll(string system, SystemHeader header, TraceEventAst ast, KernelHeaderBuild build)
     {
         List<TraceEventField> commonFields = ast.CommonFields();
         List<TraceEvalMap> evalMaps = ast.EvalMaps(system);
@@ -177,7 +184,7 @@ public sealed partial class KernelHeaders
             TracepointSchema schema = result.Schema with { Id = -1, Enums = definition.Enums.ToEquatableArray() };
             events.Add(new KernelHeaderEvent(schema, definition.Class, definition.CompiledPrintFmt));
         }
-        return new KernelHeaderSystem(system, header, names, events, evalMaps, diagnostics, parseTime);
+        return new KernelHeaderSystem(system, header, names, events, evalMaps, diagnostics, build);
     }
 
     private static List<string> Errors(ClangTranslationUnit unit, out List<string> prototypeStructs)

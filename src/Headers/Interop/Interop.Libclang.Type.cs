@@ -55,9 +55,5 @@ internal static partial class Interop
         /// <summary>The size in bytes, or a negative CXTypeLayoutError.</summary>
         [LibraryImport(Libraries.Libclang, EntryPoint = "clang_Type_getSizeOf")]
         internal static partial long TypeGetSizeOf(CXType type);
-
-        /// <summary>The offset in bits of field <paramref name="field"/> of a record type, or a negative CXTypeLayoutError.</summary>
-        [LibraryImport(Libraries.Libclang, EntryPoint = "clang_Type_getOffsetOf", StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial long TypeGetOffsetOf(CXType type, string field);
     }
 }
