@@ -147,7 +147,7 @@ public sealed partial class HeaderTree
             List<string> defined = DefinedSystems(path);
             if (defined.Count == 0 || defined.Contains(system))
                 return new SystemHeader(system, prefix + system + ".h", path);
-            misnamed = $" ({prefix}{system}.h defines trace system '{string.Join("', '", defined)}' instead)";
+            misnamed = $" ({prefix}{system}.h is there but defines trace system '{string.Join("', '", defined)}')";
         }
         foreach ((string directory, string prefix) in roots)
         {
@@ -162,7 +162,7 @@ public sealed partial class HeaderTree
             }
         }
         throw new HeadersException(HeadersProblem.SystemHeaderNotFound,
-            $"No header in {SourceDirectory} defines trace system '{system}'{misnamed}: there is no include/trace/events/{system}.h or arch/{Arch}/include/asm/trace/{system}.h, and no header there says '#define TRACE_SYSTEM {system}'. " +
+            $"No header in {SourceDirectory} defines trace system '{system}': looked for include/trace/events/{system}.h and arch/{Arch}/include/asm/trace/{system}.h{misnamed}, and for '#define TRACE_SYSTEM {system}' in those directories. " +
             "Systems whose header lives beside a driver or subsystem (TRACE_INCLUDE_PATH, e.g. kvm's arch/x86/kvm/trace.h) are not part of a headers package, and some systems are made by the kernel itself (syscalls, ftrace): read those from the running kernel's tracefs or BTF, or from a full kernel source tree.");
     }
 

@@ -7,13 +7,14 @@ namespace TpGen.Frontends.Headers;
 
 /// <summary>
 /// Finds libclang for <see cref="Interop.Libraries.Libclang"/>. The frontend loads the
-/// distribution's libclang 14 first: Debian 12's libclang1-14 (soname <c>libclang-14.so.1</c>)
-/// is the version whose parse of the 6.1 kernel headers is verified, its resource headers
-/// (<c>stddef.h</c>, <c>stdarg.h</c>, ... that a <c>-nostdinc</c> kernel build still takes
-/// from the compiler) come with it in libclang-common-14-dev, and it is the C compiler the same
-/// machines build BPF objects with. The NuGet <c>libclang.runtime.*</c> packages carry only the
-/// library, not those headers, and would add a 30 MB native file per platform to every build.
-/// Any other libclang can be named with <c>TPGEN_LIBCLANG</c>.
+/// distribution's libclang, 14 first: Debian 12's libclang1-14 (soname <c>libclang-14.so.1</c>)
+/// is the version whose expansion of the 6.1 kernel headers is checked against that kernel's
+/// tracefs, it finds its own resource headers (<c>stddef.h</c>, <c>stdarg.h</c>, ..., from
+/// libclang-common-14-dev), which a <c>-nostdinc</c> kernel build still takes from the compiler,
+/// and it is the clang the same machines compile BPF objects with. The NuGet
+/// <c>libclang.runtime.*</c> packages ship only the native library, without a resource
+/// directory, and would put a large native file per platform into every build. Any other
+/// libclang can be named with <c>TPGEN_LIBCLANG</c>.
 /// </summary>
 internal static class LibclangResolver
 {
