@@ -3,11 +3,9 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using System.Text.RegularExpressions;
 using TpGen.Frontends.Tracefs;
 using TpGen.Schema;
 using TpGen.Text;
-using static Interop.Libclang;
 
 namespace TpGen.Frontends.Headers;
 
@@ -22,7 +20,7 @@ namespace TpGen.Frontends.Headers;
 /// headers that do not compile, an event the headers do not define) are thrown as
 /// <see cref="HeadersException"/> with a message that says what to do.
 /// </remarks>
-public sealed partial class KernelHeaders
+public sealed class KernelHeaders
 {
     private readonly ConcurrentDictionary<string, Lazy<KernelHeaderSystem>> _systems = new(StringComparer.Ordinal);
 
@@ -45,7 +43,7 @@ public sealed partial class KernelHeaders
     public static string GetLibclangVersion()
     {
         LibclangResolver.EnsureLoaded();
-        return GetClangVersion();
+        return Interop.Libclang.GetClangVersion();
     }
 
     /// <summary>Every event of <paramref name="system"/> (parsed on first use, then cached).</summary>
@@ -88,7 +86,7 @@ public sealed partial class KernelHeaders
     {
         SystemHeader header = Tree.FindSystemHeader(system);
         var stopwatch = Stopwatch.StartNew();
-        (ClangTranslationUnit unit, List<string> declaredStructs) = Compile(header, Options.Prelude);
+        (ClangTranslationUnit unit, List<string> declaredStructs) = TraceEventTranslationUnit.Compile(Tree, header, Options.Prelude);
         try
         {
             TraceEventAst ast = TraceEventAst.Index(unit.Root);
@@ -96,7 +94,7 @@ public sealed partial class KernelHeaders
             if (helpers.Count > 0)
             {
                 unit.Dispose();
-                (unit, declaredStructs) = Compile(header, [.. Options.Prelude, .. helpers]);
+                (unit, declaredStructs) = TraceEventTranslationUnit.Compile(Tree, header, [.. Options.Prelude, .. helpers]);
                 ast = TraceEventAst.Index(unit.Root);
             }
             var build = new KernelHeaderBuild(Options.Prelude, helpers, declaredStructs, stopwatch.Elapsed);
@@ -106,34 +104,6 @@ public sealed partial class KernelHeaders
         {
             unit.Dispose();
         }
-    }
-
-    /// <summary>Parses the system's translation unit, declaring first the structs its header names first inside prototypes, if it has to.</summary>
-    private (ClangTranslationUnit Unit, List<string> DeclaredStructs) Compile(SystemHeader header, IReadOnlyList<string> prelude)
-    {
-        List<string> arguments = TraceEventTranslationUnit.Arguments(Tree, header);
-        string fileName = $"tpgen-trace-{header.System}.c";
-        ClangTranslationUnit unit = ClangTranslationUnit.Parse(fileName, TraceEventTranslationUnit.Source(header, prelude, []), arguments);
-        List<string> errors = Errors(unit, out List<string> prototypeStructs);
-        var declared = new List<string>();
-        if (errors.Count > 0 && prototypeStructs.Count > 0)
-        {
-            declared = prototypeStructs;
-            // The header names a struct first inside a prototype, where the kernel's .c file has declared it before; declare it too.
-            unit.Dispose();
-            unit = ClangTranslationUnit.Parse(fileName, TraceEventTranslationUnit.Source(header, prelude, prototypeStructs), arguments);
-            errors = Errors(unit, out _);
-        }
-        if (errors.Count > 0)
-        {
-            unit.Dispose();
-            throw new HeadersException(HeadersProblem.ParseFailed,
-                $"clang could not compile {header.IncludeName} as the kernel does, with the headers in {Tree}: {errors[0]}" +
-                (errors.Count > 1 ? $" (and {errors.Count - 1} more errors)" : "") +
-                ". Trace headers often rely on headers that the kernel's own .c file includes before them: add those to KernelHeadersOptions.Prelude.",
-                errors);
-        }
-        return (unit, declared);
     }
 
     /// <summary>
@@ -186,26 +156,4 @@ public sealed partial class KernelHeaders
         }
         return new KernelHeaderSystem(system, header, names, events, evalMaps, diagnostics, build);
     }
-
-    private static List<string> Errors(ClangTranslationUnit unit, out List<string> prototypeStructs)
-    {
-        var errors = new List<string>();
-        prototypeStructs = new List<string>();
-        foreach ((CXDiagnosticSeverity severity, string text) in unit.Diagnostics())
-        {
-            if (severity >= CXDiagnosticSeverity.Error)
-            {
-                errors.Add(text);
-            }
-            else if (PrototypeScopedStruct().Match(text) is { Success: true } match && !prototypeStructs.Contains(match.Groups[1].Value))
-            {
-                prototypeStructs.Add(match.Groups[1].Value);
-            }
-        }
-        return errors;
-    }
-
-    // clang's -Wvisibility: "declaration of 'struct tasklet_struct' will not be visible outside of this function".
-    [GeneratedRegex(@"declaration of 'struct ([A-Za-z_][A-Za-z0-9_]*)' will not be visible outside of this function")]
-    private static partial Regex PrototypeScopedStruct();
 }

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using System.Text.RegularExpressions;
+using static Interop.Libclang;
 
 namespace TpGen.Frontends.Headers;
 
@@ -12,7 +14,7 @@ namespace TpGen.Frontends.Headers;
 /// <c>trace_event_fields_*</c> tables, the <c>print_fmt_*</c> strings, the
 /// <c>trace_event_call</c>s) over it.
 /// </summary>
-internal static class TraceEventTranslationUnit
+internal static partial class TraceEventTranslationUnit
 {
     /// <summary>The source text of the unit.</summary>
     /// <param name="header">The system's header.</param>
@@ -86,4 +88,55 @@ internal static class TraceEventTranslationUnit
         }
         return false;
     }
+
+    /// <summary>Parses the system's translation unit, declaring first the structs its header names first inside prototypes, if it has to.</summary>
+    /// <exception cref="HeadersException">clang reports errors (<see cref="HeadersProblem.ParseFailed"/>).</exception>
+    public static (ClangTranslationUnit Unit, List<string> DeclaredStructs) Compile(HeaderTree tree, SystemHeader header, IReadOnlyList<string> prelude)
+    {
+        List<string> arguments = Arguments(tree, header);
+        string fileName = $"tpgen-trace-{header.System}.c";
+        ClangTranslationUnit unit = ClangTranslationUnit.Parse(fileName, Source(header, prelude, []), arguments);
+        List<string> errors = Errors(unit, out List<string> prototypeStructs);
+        var declared = new List<string>();
+        if (errors.Count > 0 && prototypeStructs.Count > 0)
+        {
+            declared = prototypeStructs;
+            // The header names a struct first inside a prototype, where the kernel's .c file has declared it before; declare it too.
+            unit.Dispose();
+            unit = ClangTranslationUnit.Parse(fileName, Source(header, prelude, prototypeStructs), arguments);
+            errors = Errors(unit, out _);
+        }
+        if (errors.Count > 0)
+        {
+            unit.Dispose();
+            throw new HeadersException(HeadersProblem.ParseFailed,
+                $"clang could not compile {header.IncludeName} as the kernel does, with the headers in {tree}: {errors[0]}" +
+                (errors.Count > 1 ? $" (and {errors.Count - 1} more errors)" : "") +
+                ". Trace headers often rely on headers that the kernel's own .c file includes before them: add those to KernelHeadersOptions.Prelude.",
+                errors);
+        }
+        return (unit, declared);
+    }
+
+    private static List<string> Errors(ClangTranslationUnit unit, out List<string> prototypeStructs)
+    {
+        var errors = new List<string>();
+        prototypeStructs = new List<string>();
+        foreach ((CXDiagnosticSeverity severity, string text) in unit.Diagnostics())
+        {
+            if (severity >= CXDiagnosticSeverity.Error)
+            {
+                errors.Add(text);
+            }
+            else if (PrototypeScopedStruct().Match(text) is { Success: true } match && !prototypeStructs.Contains(match.Groups[1].Value))
+            {
+                prototypeStructs.Add(match.Groups[1].Value);
+            }
+        }
+        return errors;
+    }
+
+    // clang's -Wvisibility: "declaration of 'struct tasklet_struct' will not be visible outside of this function".
+    [GeneratedRegex(@"declaration of 'struct ([A-Za-z_][A-Za-z0-9_]*)' will not be visible outside of this function")]
+    private static partial Regex PrototypeScopedStruct();
 }
