@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using TpGen.Frontends;
 using TpGen.Frontends.Headers;
 using TpGen.Frontends.Tracefs;
 using TpGen.Schema;
@@ -129,52 +128,6 @@ public sealed class KernelHeadersTests(ITestOutputHelper output)
         Assert.Empty(layoutDifferences);
         if (sameRelease)
             Assert.Empty(printDifferences);
-    }
-
-    /// <summary>
-    /// Every system of the reference dump, not only the ones above: about 35 s, so it runs only
-    /// when asked for (TpGen.Tests -explicit only -method "*EverySystemOfThe61Reference*").
-    /// </summary>
-    [Fact(Explicit = true)]
-    public void EverySystemOfThe61ReferenceWithAHeader_HasTheReferenceLayout()
-    {
-        KernelHeaders headers = Headers();
-        string events = Reference61Events();
-        int systems = 0, events61 = 0, both = 0, layouts = 0, prints = 0;
-        var layoutDifferences = new List<string>();
-        foreach (string system in Directory.GetDirectories(events).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal))
-        {
-            string[] referenceNames = Directory.GetDirectories(Path.Combine(events, system)).Select(Path.GetFileName).OfType<string>().ToArray();
-            events61 += referenceNames.Length;
-            KernelHeaderSystem read;
-            try
-            {
-                read = headers.ReadSystem(system);
-            }
-            catch (HeadersException e)
-            {
-                output.WriteLine($"{system}: {e.Problem}: {(e.CompilerMessages.Count > 0 ? e.CompilerMessages[0] : e.Message)}");
-                continue;
-            }
-            systems++;
-            foreach (KernelHeaderEvent header in read.Events.Where(e => referenceNames.Contains(e.Schema.Name)))
-            {
-                both++;
-                TracepointSchema reference = ReadReference(events, system, header.Schema.Name);
-                if (reference.Fields.Equals(header.Schema.Fields))
-                    layouts++;
-                else
-                    layoutDifferences.Add(header.Schema.FullName);
-                if (reference.PrintFmt == header.Schema.PrintFmt)
-                    prints++;
-                else
-                    output.WriteLine($"{header.Schema.FullName}: print fmt differs: {ExplainPrintDifference(header, reference)}");
-            }
-            foreach (FormatDiagnostic diagnostic in read.Diagnostics)
-                output.WriteLine(diagnostic.ToString());
-        }
-        output.WriteLine($"{systems} systems read; reference events {events61}, read from headers and in the reference {both}; layout agrees {layouts}, print fmt agrees {prints}");
-        Assert.Empty(layoutDifferences);
     }
 
     [Fact]
