@@ -130,7 +130,8 @@ public sealed partial class HeaderTree
     /// The header that defines trace system <paramref name="system"/>, as an <c>#include</c>
     /// name and a path: <c>include/trace/events/&lt;system&gt;.h</c>, else the arch's
     /// <c>asm/trace/&lt;system&gt;.h</c>, else the header in either directory whose
-    /// <c>#define TRACE_SYSTEM</c> names it (e.g. <c>raw_syscalls</c> in <c>syscalls.h</c>).
+    /// <c>#define TRACE_SYSTEM</c> names it (e.g. <c>raw_syscalls</c> in <c>syscalls.h</c>),
+    /// else such a header anywhere on the include path (<c>asm/msr-trace.h</c>).
     /// </summary>
     /// <exception cref="HeadersException">No header defines the system (<see cref="HeadersProblem.SystemHeaderNotFound"/>).</exception>
     public SystemHeader FindSystemHeader(string system)
@@ -161,8 +162,22 @@ public sealed partial class HeaderTree
                     return new SystemHeader(system, prefix + Path.GetFileName(path), path);
             }
         }
+        // Last, any header on the include path (asm/msr-trace.h defines msr, ras/ras_event.h ras): a few
+        // thousand files, read only when the usual places have no header for the system.
+        foreach (string includeRoot in new[] { Path.Combine(SourceDirectory, "arch", Arch, "include"), Path.Combine(SourceDirectory, "include") })
+        {
+            if (!Directory.Exists(includeRoot))
+                continue;
+            string[] files = Directory.GetFiles(includeRoot, "*.h", SearchOption.AllDirectories);
+            Array.Sort(files, StringComparer.Ordinal);
+            foreach (string path in files)
+            {
+                if (DefinedSystems(path).Contains(system))
+                    return new SystemHeader(system, Path.GetRelativePath(includeRoot, path).Replace(Path.DirectorySeparatorChar, '/'), path);
+            }
+        }
         throw new HeadersException(HeadersProblem.SystemHeaderNotFound,
-            $"No header in {SourceDirectory} defines trace system '{system}': looked for include/trace/events/{system}.h and arch/{Arch}/include/asm/trace/{system}.h{misnamed}, and for '#define TRACE_SYSTEM {system}' in those directories. " +
+            $"No header in {SourceDirectory} defines trace system '{system}': looked for include/trace/events/{system}.h and arch/{Arch}/include/asm/trace/{system}.h{misnamed}, and for '#define TRACE_SYSTEM {system}' in every header of include/ and arch/{Arch}/include/. " +
             "Systems whose header lives beside a driver or subsystem (TRACE_INCLUDE_PATH, e.g. kvm's arch/x86/kvm/trace.h) are not part of a headers package, and some systems are made by the kernel itself (syscalls, ftrace): read those from the running kernel's tracefs or BTF, or from a full kernel source tree.");
     }
 

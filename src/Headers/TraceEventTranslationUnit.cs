@@ -36,6 +36,14 @@ internal static partial class TraceEventTranslationUnit
                 text.Append("struct ").Append(tag).Append(";\n");
         }
         text.Append("#define CREATE_TRACE_POINTS\n");
+        // define_trace.h re-reads the header from trace/events/ unless TRACE_INCLUDE_PATH says otherwise. A header
+        // kept elsewhere that does not say it itself relies on its .c file to (drivers/ras/ras.c for ras/ras_event.h).
+        int slash = header.IncludeName.LastIndexOf('/');
+        if (!header.IncludeName.StartsWith("trace/events/", StringComparison.Ordinal) && slash > 0 && !DefinesIncludePath(header.Path) &&
+            IsPlainPath(header.IncludeName))
+        {
+            text.Append("#define TRACE_INCLUDE_PATH ").Append(header.IncludeName, 0, slash).Append('\n');
+        }
         text.Append("#include <").Append(header.IncludeName).Append(">\n");
         return text.ToString();
     }
@@ -76,6 +84,17 @@ internal static partial class TraceEventTranslationUnit
             arguments.Add(forced);
         }
         return arguments;
+    }
+
+    // Letters, digits, '_', '-', '.' and '/' only: the name is pasted into the unit as tokens.
+    private static bool IsPlainPath(string includeName)
+    {
+        foreach (char c in includeName)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-' or '.' or '/'))
+                return false;
+        }
+        return true;
     }
 
     private static bool DefinesIncludePath(string header)
