@@ -65,9 +65,9 @@ internal static partial class TraceEventTranslationUnit
             // compiler's own (stddef.h, stdarg.h, ...). -nostdlibinc is exactly that, with the resource directory
             // that libclang itself knows, so no path to the compiler's headers is guessed here.
             "-nostdlibinc",
-            // MODULE is left undefined, as for code built into vmlinux: every event these headers describe is
-            // compiled that way on the kernels we read, nothing in the trace-event stages depends on it, and
-            // with it TRACE_EVENT_FLAGS (raw_syscalls) expands to module_init twice and does not compile.
+            // MODULE is left undefined, as for code built into vmlinux (where most events live). What it changes
+            // (no trace_*_rcuidle helpers, initcalls become module_init) is not part of any event's layout or print
+            // fmt, and with it TRACE_EVENT_FLAGS expands to module_init twice, so raw_syscalls does not compile.
         };
         // Linux 6.2 made plain char unsigned on every architecture (-funsigned-char); it changes tracefs' signed: for char fields.
         if (tree.VersionCode >= (6 << 16 | 2 << 8))
