@@ -1,5 +1,7 @@
 using System;
 using System.IO;
+using System.Linq;
+using TpGen.Frontends.Headers;
 using TpGen.Kernel;
 using Xunit;
 
@@ -61,6 +63,53 @@ internal static partial class KernelFacility
         if (!File.Exists(path) && !Directory.Exists(path))
             Missing($"{what} is not at {path}");
         return path;
+    }
+
+    /// <summary>libclang, for the kernel-headers frontend; returns its version.</summary>
+    public static string RequireLibclang()
+    {
+        try
+        {
+            return KernelHeaders.GetLibclangVersion();
+        }
+        catch (HeadersException e)
+        {
+            Missing(e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>The Debian release whose headers the 6.1 reference dump was taken from.</summary>
+    public const string Debian61Release = "6.1.0-56-amd64";
+
+    /// <summary>
+    /// Debian's 6.1 kernel headers (apt-get install linux-headers-6.1.0-56-amd64, which brings
+    /// the -common half): /usr/src/linux-headers-6.1.0-56-amd64 if installed, else the newest
+    /// other /usr/src/linux-headers-6.1.0-*-amd64.
+    /// </summary>
+    public static HeaderTree RequireKernelHeaders61()
+    {
+        const string root = "/usr/src";
+        string preferred = Path.Combine(root, "linux-headers-" + Debian61Release);
+        string? directory = Directory.Exists(preferred) ? preferred : null;
+        if (directory is null && Directory.Exists(root))
+        {
+            directory = Directory.GetDirectories(root, "linux-headers-6.1.0-*-amd64")
+                .Where(d => Path.GetFileName(d).Count(c => c == '-') == 4)
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(d).Split('-')[3], out int abi) ? abi : -1)
+                .FirstOrDefault();
+        }
+        if (directory is null)
+            Missing($"Debian's 6.1 kernel headers are not installed (no {root}/linux-headers-6.1.0-*-amd64); apt-get install linux-headers-{Debian61Release}");
+        try
+        {
+            return HeaderTree.Open(directory!);
+        }
+        catch (HeadersException e)
+        {
+            Missing(e.Message);
+            throw;
+        }
     }
 
     private static partial class Interop
