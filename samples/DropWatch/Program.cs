@@ -6,8 +6,10 @@ using System.Threading;
 using DropWatch;
 using TpGen.Probes;
 
-// dropwatch [--duration SECONDS]: counts packet drops by reason until Ctrl-C or the duration ends.
+// dropwatch [--duration SECONDS] [--demo]: counts packet drops by reason until Ctrl-C or the duration ends.
+const string Usage = "usage: dropwatch [--duration SECONDS] [--demo]";
 double? duration = null;
+bool demo = false;
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] is "--duration" && i + 1 < args.Length && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds > 0)
@@ -15,14 +17,20 @@ for (int i = 0; i < args.Length; i++)
         duration = seconds;
         i++;
     }
+    else if (args[i] is "--demo")
+    {
+        demo = true;
+    }
     else if (args[i] is "-h" or "--help")
     {
-        Console.WriteLine("usage: dropwatch [--duration SECONDS]\nCounts the packets the kernel drops, by reason, until Ctrl-C or the duration ends.");
+        Console.WriteLine(Usage + "\nCounts the packets the kernel drops, by reason, until Ctrl-C or the duration ends.\n" +
+                          "  --duration SECONDS  stop after this long\n" +
+                          "  --demo              also send 1,000 UDP datagrams a second to a closed port on 127.0.0.1 (drops with reason NO_SOCKET)");
         return 0;
     }
     else
     {
-        Console.Error.WriteLine($"dropwatch: unknown argument '{args[i]}'; usage: dropwatch [--duration SECONDS]");
+        Console.Error.WriteLine($"dropwatch: unknown argument '{args[i]}'; {Usage}");
         return 2;
     }
 }
@@ -40,6 +48,8 @@ try
 {
     using SkbDrops drops = SkbDrops.Attach();
     Console.Error.WriteLine($"dropwatch: watching skb:kfree_skb and skb:consume_skb{(duration is null ? " until Ctrl-C" : $" for {duration} s")}...");
+    if (demo)
+        _ = Demo.SendToClosedPortAsync(stop.Token);
 
     // Counting happens in place on the reading thread: no copies, no allocations per packet.
     var byReason = new long[1024];

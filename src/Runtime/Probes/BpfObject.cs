@@ -118,10 +118,37 @@ internal sealed unsafe class BpfObject : IDisposable
     public void Dispose()
     {
         _ringBuffer?.Dispose();
-        for (int i = _links.Count - 1; i >= 0; i--)
-            _links[i].Dispose();
+        DetachAll(_links);
         _links.Clear();
         _object.Dispose();
+    }
+
+    // Detaching a tracepoint waits for RCU grace periods in the kernel (tens of milliseconds
+    // each, partly under a kernel mutex); detaching on several threads overlaps what can overlap
+    // (about twice as fast). A handful of threads gets all of that gain.
+    private static void DetachAll(List<SafeBpfLinkHandle> links)
+    {
+        const int MaxThreads = 8;
+        if (links.Count <= 1)
+        {
+            foreach (SafeBpfLinkHandle link in links)
+                link.Dispose();
+            return;
+        }
+        int next = -1;
+        var threads = new List<System.Threading.Thread>();
+        for (int t = 0; t < Math.Min(MaxThreads, links.Count); t++)
+        {
+            var thread = new System.Threading.Thread(() =>
+            {
+                for (int i = System.Threading.Interlocked.Increment(ref next); i < links.Count; i = System.Threading.Interlocked.Increment(ref next))
+                    links[i].Dispose();
+            }, maxStackSize: 256 * 1024) { IsBackground = true, Name = "tpgen detach" };
+            thread.Start();
+            threads.Add(thread);
+        }
+        foreach (System.Threading.Thread thread in threads)
+            thread.Join();
     }
 
     private void AttachAll(ProbeSetDefinition definition)

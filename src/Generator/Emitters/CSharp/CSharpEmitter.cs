@@ -137,8 +137,8 @@ public static class CSharpEmitter
         output.Line("/// <summary>The size of the record's fixed part; a shorter record is rejected.</summary>");
         output.Line($"public const int FixedSize = {schema.FixedSize.ToString(CultureInfo.InvariantCulture)};");
         output.Line();
-        output.Line("/// <summary>The layout this type was generated from (tracefs format, without the print fmt); checked against the running kernel before attaching.</summary>");
-        output.Line($"public const string FormatText = {CSharpNames.StringLiteral(FormatFileWriter.Write(schema with { PrintFmt = null }))};");
+        output.Line("/// <summary>The description this type was generated from, in tracefs format; its layout and symbols are checked against the running kernel before attaching.</summary>");
+        output.Line($"public const string FormatText = {CSharpNames.StringLiteral(FormatFileWriter.Write(schema))};");
         output.Line();
         output.Line($"private readonly {CSharpTypes.Span}<byte> _record;");
         output.Line($"private readonly {CSharpTypes.RecordHeader} _header;");

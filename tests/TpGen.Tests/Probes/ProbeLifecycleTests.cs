@@ -1,0 +1,128 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using TpGen.Probes;
+using TpGen.Tests.Decoding;
+using TpGen.Tests.Support;
+using Xunit;
+
+namespace TpGen.Tests.Probes;
+
+[Collection(KernelCollection.Name)]
+public sealed class ProbeLifecycleTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void AThousandAttachDisposeCycles_LeaveNoProgramsLinksOrDescriptorsBehind()
+    {
+        KernelFacility.RequireBpf();
+        string bpftool = KernelFacility.RequireProgram("bpftool", "bpftool");
+        // Warm up everything that opens files once (assemblies, libbpf) before counting descriptors.
+        using (SkbProbes.Attach())
+        {
+        }
+        int programs = Count(bpftool, "prog"), links = Count(bpftool, "link");
+        int descriptors = OpenDescriptors(), kernelObjects = BpfDescriptors();
+
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < 1000; i++)
+        {
+            using SkbProbes probes = SkbProbes.Attach();
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+
+        output.WriteLine($"1000 attach/dispose cycles in {seconds:0.0} s; fds {descriptors} -> {OpenDescriptors()}; BPF and perf fds {kernelObjects} -> {BpfDescriptors()}; " +
+                         $"tpgen programs {programs} -> {Count(bpftool, "prog")}; links {links} -> {Count(bpftool, "link")}");
+        Assert.Equal(kernelObjects, BpfDescriptors());
+        Assert.Equal(descriptors, OpenDescriptors());
+        Assert.Equal(programs, Count(bpftool, "prog"));
+        Assert.Equal(links, Count(bpftool, "link"));
+    }
+
+    [Fact]
+    public async Task DisposingWhileAReaderRuns_StopsItAndReleasesEverything()
+    {
+        KernelFacility.RequireBpf();
+        int descriptors = BpfDescriptors();
+        SkbProbes probes = SkbProbes.Attach();
+        Task reading = probes.RunAsync(onKfreeSkb: (in SkbProbes.KfreeSkb _) => { }, cancellationToken: TestContext.Current.CancellationToken);
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+
+        await probes.DisposeAsync();
+        await reading;
+
+        Assert.Equal(descriptors, BpfDescriptors());
+        Assert.Throws<ObjectDisposedException>(() => probes.Run(cancellationToken: TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task AnExceptionInAHandler_StopsReadingAndSurfacesToTheCaller()
+    {
+        KernelFacility.RequireBpf();
+        UdpWorkload.Flood(1, UdpWorkload.ClosedPort()); // .NET's socket engine opens its epoll descriptor once
+        int descriptors = BpfDescriptors();
+        using (SkbProbes probes = SkbProbes.Attach())
+        {
+            Task reading = probes.RunAsync(onKfreeSkb: (in SkbProbes.KfreeSkb _) => throw new InvalidOperationException("handler failed"), cancellationToken: TestContext.Current.CancellationToken);
+            UdpWorkload.Flood(10, UdpWorkload.ClosedPort());
+
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => reading);
+            Assert.Equal("handler failed", error.Message);
+        }
+        Assert.Equal(descriptors, BpfDescriptors());
+    }
+
+    [Fact]
+    public async Task TwoProbeSetsOnTheSameEvent_EachSeeEveryRecordOnce()
+    {
+        KernelFacility.RequireBpf();
+        using SkbProbes first = SkbProbes.Attach();
+        using KfreeSkbOnly second = KfreeSkbOnly.Attach();
+        long a = 0, b = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        Task readingA = first.RunAsync(onKfreeSkb: (in SkbProbes.KfreeSkb e) => { if (e.Reason == SkbProbes.SkbDropReason.NO_SOCKET) a++; }, cancellationToken: stop.Token);
+        Task readingB = second.RunAsync(onKfreeSkb: (in KfreeSkbOnly.KfreeSkb e) => { if (e.Reason == KfreeSkbOnly.SkbDropReason.NO_SOCKET) b++; }, cancellationToken: stop.Token);
+
+        long before = UdpWorkload.NoPorts();
+        UdpWorkload.Flood(5000, UdpWorkload.ClosedPort());
+        long delta = UdpWorkload.NoPorts() - before;
+        await Eventually.Settles(() => Math.Min(Volatile.Read(ref a), Volatile.Read(ref b)), delta);
+        stop.Cancel();
+        await Task.WhenAll(readingA, readingB);
+
+        Assert.Equal(delta, a);
+        Assert.Equal(delta, b);
+    }
+
+    private static int OpenDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
+
+    // Descriptors of BPF programs, maps and links, perf events and epoll instances: what a probe set opens.
+    private static int BpfDescriptors() => Directory.GetFiles("/proc/self/fd").Count(fd =>
+    {
+        try
+        {
+            string target = File.ResolveLinkTarget(fd, returnFinalTarget: false)?.ToString() ?? "";
+            return target.StartsWith("anon_inode:bpf", StringComparison.Ordinal) || target.Contains("perf_event") || target.Contains("eventpoll");
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    });
+
+    // TpGen's programs are named tpgen_handle_N; count those the kernel has loaded (or linked).
+    private static int Count(string bpftool, string what)
+    {
+        var start = new ProcessStartInfo(bpftool, $"--json {what} show") { RedirectStandardOutput = true, RedirectStandardError = true };
+        using Process process = Process.Start(start)!;
+        string json = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        using JsonDocument document = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json);
+        if (what == "prog")
+            return document.RootElement.EnumerateArray().Count(p => p.TryGetProperty("name", out JsonElement name) && name.GetString()!.StartsWith("tpgen_handle", StringComparison.Ordinal));
+        return document.RootElement.GetArrayLength();
+    }
+}
