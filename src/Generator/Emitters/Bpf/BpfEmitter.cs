@@ -5,6 +5,7 @@ using System.IO;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using TpGen.Filters;
 using TpGen.Frontends.Tracefs;
 using TpGen.Schema;
 using TpGen.Text;
@@ -28,8 +29,12 @@ public static class BpfEmitter
     public const string CountersMap = "tpgen_counters";
 
     /// <summary>The C source of a probe set named <paramref name="probeSetName"/> over <paramref name="events"/>.</summary>
+    /// <param name="probeSetName">The probe set's name (a C# qualified name), for a comment.</param>
+    /// <param name="events">The events, in handler order.</param>
+    /// <param name="options">Payload bounds and what the header carries.</param>
+    /// <param name="filters">Per event, a filter bound to it (or null): events it rejects are dropped in the kernel.</param>
     /// <exception cref="ArgumentException">A name is not a C identifier (schemas from the readers never are), or there are no events.</exception>
-    public static string Emit(string probeSetName, IReadOnlyList<TracepointSchema> events, BpfOptions? options = null)
+    public static string Emit(string probeSetName, IReadOnlyList<TracepointSchema> events, BpfOptions? options = null, IReadOnlyList<FilterExpr?>? filters = null)
     {
         options ??= BpfOptions.Default;
         if (events.Count == 0 || events.Count > ushort.MaxValue)
@@ -44,7 +49,10 @@ public static class BpfEmitter
             RequireSafe(schema.System, "system name");
             RequireSafe(schema.Name, "event name");
             names.Add(schema.FullName);
-            WriteHandler(handlers, schema, i, options);
+            FilterExpr? filter = filters is not null && i < filters.Count ? filters[i] : null;
+            if (filter is not null)
+                BpfFilterEmitter.Write(handlers, filter, i);
+            WriteHandler(handlers, schema, i, options, filter is not null);
         }
 
         return Template
@@ -77,7 +85,7 @@ public static class BpfEmitter
         return RoundUp(Math.Min(dynamic * options.PayloadBytesPerField, BpfOptions.MaxPayloadBytes), 8);
     }
 
-    private static void WriteHandler(SourceWriter output, TracepointSchema schema, int index, BpfOptions options)
+    private static void WriteHandler(SourceWriter output, TracepointSchema schema, int index, BpfOptions options, bool filtered)
     {
         int fixedSize = schema.FixedSize;
         int bound = PayloadBound(schema, options);
@@ -87,6 +95,11 @@ public static class BpfEmitter
         output.Line($"/* {schema.FullName}: fixed part {fixedSize} bytes{(bound > 0 ? $", up to {bound} bytes of dynamic payload" : "")}. */");
         output.Line($"SEC(\"tracepoint/{schema.System}/{schema.Name}\")");
         output.Open($"int {ProgramName(index)}(void *ctx)");
+        if (filtered)
+        {
+            output.Line($"if (!{BpfFilterEmitter.FunctionName(index)}(ctx))");
+            output.Line("    return 0;");
+        }
         output.Open("struct");
         output.Line("struct tpgen_header header;");
         if (commandBytes > 0)

@@ -1,0 +1,90 @@
+using System.Linq;
+using TpGen.Filters;
+using TpGen.Schema;
+using TpGen.Tests.Support;
+using Xunit;
+
+namespace TpGen.Tests.Filters;
+
+public sealed class FilterParserTests
+{
+    private static readonly TracepointSchema KfreeSkb = Fixtures.Schema("skb", "kfree_skb");
+    private static readonly TracepointSchema SchedSwitch = Fixtures.Schema("sched", "sched_switch");
+    private static readonly TracepointSchema Exec = Fixtures.Schema("sched", "sched_process_exec");
+
+    [Fact]
+    public void Comparisons_BindToFieldsWithTheirOwnSignedness()
+    {
+        var and = Assert.IsType<AndFilter>(FilterParser.Parse("protocol == 0x800 && common_pid != 1", KfreeSkb));
+        Assert.Equal(new CompareFilter(KfreeSkb.FindField("protocol")!, FilterOperator.Equal, 0x800), and.Left);
+        Assert.Equal(new CompareFilter(KfreeSkb.FindField("common_pid")!, FilterOperator.NotEqual, 1), and.Right);
+
+        var negative = Assert.IsType<CompareFilter>(FilterParser.Parse("prev_prio > -5", SchedSwitch));
+        Assert.Equal(unchecked((ulong)-5L), negative.Value);
+    }
+
+    [Fact]
+    public void NamesFromThePrintFmt_StandForTheirValues()
+    {
+        var compare = Assert.IsType<CompareFilter>(FilterParser.Parse("reason == NO_SOCKET", KfreeSkb));
+
+        ulong expected = KfreeSkb.Print!.Arguments.OfType<SymbolicExpr>().Single().Entries.Single(e => e.Name == "NO_SOCKET").Value;
+        Assert.Equal(expected, compare.Value);
+    }
+
+    [Fact]
+    public void AConstantOnTheLeft_IsMirrored()
+    {
+        Assert.Equal(FilterParser.Parse("protocol > 10", KfreeSkb), FilterParser.Parse("10 < protocol", KfreeSkb));
+    }
+
+    [Fact]
+    public void StringFields_CompareWithStrings()
+    {
+        var comm = Assert.IsType<StringFilter>(FilterParser.Parse("prev_comm == \"bash\"", SchedSwitch));
+        Assert.Equal("bash"u8.ToArray(), comm.Value.AsSpan().ToArray());
+
+        var filename = Assert.IsType<NotFilter>(FilterParser.Parse("!(filename != \"/usr/bin/true\")", Exec));
+        Assert.False(Assert.IsType<StringFilter>(filename.Operand).Equal);
+    }
+
+    [Theory]
+    [InlineData("protocol ==", 12, "ends where a field or value")]
+    [InlineData("protocl == 1", 1, "'protocl' is not a field of skb:kfree_skb")]
+    [InlineData("protocol == 70000", 13, "does not fit 'protocol' (unsigned 16-bit)")]
+    [InlineData("protocol == -1", 13, "does not fit")]
+    [InlineData("reason == NO_SUCH", 11, "'NO_SUCH' is not a name of 'reason' values")]
+    [InlineData("protocol = 1", 10, "unexpected character '='")]
+    [InlineData("(protocol == 1", 15, "missing ')'")]
+    [InlineData("protocol == 1 protocol", 15, "expected '&&', '||' or the end")]
+    [InlineData("protocol == \"x\"", 13, "compare it with a number")]
+    [InlineData("1 == 2", 1, "one side of a comparison must be a field")]
+    [InlineData("protocol == reason", 13, "not with another field")]
+    [InlineData("common_flags == 0", 17, "not available to a BPF filter")]
+    [InlineData("protocol == 1; system(\"rm -rf /\")", 14, "unexpected character ';'")]
+    [InlineData("protocol == 1 */ int x; /*", 15, "unexpected character '*'")]
+    [InlineData("protocol == 0xZZ", 13, "is not a number")]
+    public void BadFilters_AreRejectedAtTheirColumn(string filter, int column, string message)
+    {
+        var error = Assert.Throws<FilterException>(() => FilterParser.Parse(filter, KfreeSkb));
+
+        Assert.Equal(column, error.Column);
+        Assert.Contains(message, error.Message);
+        Assert.EndsWith("^", error.Pointer);
+    }
+
+    [Fact]
+    public void StringsOnlyCompareForEquality_AndStayShort()
+    {
+        Assert.Contains("== and != only", Assert.Throws<FilterException>(() => FilterParser.Parse("prev_comm < \"a\"", SchedSwitch)).Message);
+        Assert.Contains("limited to 128 bytes", Assert.Throws<FilterException>(() => FilterParser.Parse($"filename == \"{new string('a', 200)}\"", Exec)).Message);
+        Assert.Contains("cannot contain NUL", Assert.Throws<FilterException>(() => FilterParser.Parse("prev_comm == \"a\u0000b\"", SchedSwitch)).Message);
+    }
+
+    [Fact]
+    public void DeepNestingAndHugeFilters_AreRefusedWithoutExhaustingTheStack()
+    {
+        Assert.Contains("nests deeper", Assert.Throws<FilterException>(() => FilterParser.Parse(new string('(', 1000) + "protocol == 1" + new string(')', 1000), KfreeSkb)).Message);
+        Assert.Contains("longer than", Assert.Throws<FilterException>(() => FilterParser.Parse(string.Join(" || ", Enumerable.Repeat("protocol == 1", 1000)), KfreeSkb)).Message);
+    }
+}
