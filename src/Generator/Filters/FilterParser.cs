@@ -193,43 +193,23 @@ public static class FilterParser
             var known = new List<string>();
             if (_schema.Print is not null)
             {
-                var pending = new Stack<PrintExpr>();
-                foreach (PrintExpr argument in _schema.Print.Arguments)
-                    pending.Push(argument);
-                while (pending.Count > 0)
+                foreach (SymbolTable table in PrintExprWalker.SymbolTables(_schema.Print))
                 {
-                    PrintExpr expression = pending.Pop();
-                    (PrintExpr? value, EquatableArray<SymbolEntry> entries) = expression switch
+                    if (PrintExprWalker.FieldRead(table.Value) != field.Name)
+                        continue;
+                    foreach (SymbolEntry entry in table.Entries)
                     {
-                        SymbolicExpr s => (s.Value, s.Entries),
-                        FlagsExpr f => (f.Value, f.Entries),
-                        _ => (null, default),
-                    };
-                    if (value is not null && StripCasts(value) is FieldExpr used && used.Field == field.Name)
-                    {
-                        foreach (SymbolEntry entry in entries)
-                        {
-                            if (!entry.IsResolved)
-                                continue;
-                            if (entry.Name == name.Text)
-                                return entry.Value;
-                            known.Add(entry.Name);
-                        }
+                        if (!entry.IsResolved)
+                            continue;
+                        if (entry.Name == name.Text)
+                            return entry.Value;
+                        known.Add(entry.Name);
                     }
-                    foreach (PrintExpr child in PrintExprWalker.Children(expression))
-                        pending.Push(child);
                 }
             }
             if (known.Count == 0)
                 throw Error(name.Column, $"'{name.Text}' is not a field of {_schema.FullName}, and '{field.Name}' has no named values to compare with");
             throw Error(name.Column, $"'{name.Text}' is not a name of '{field.Name}' values (some: {string.Join(", ", known.GetRange(0, Math.Min(8, known.Count)))})");
-        }
-
-        private static PrintExpr StripCasts(PrintExpr expression)
-        {
-            while (expression is CastExpr cast)
-                expression = cast.Operand;
-            return expression;
         }
 
         private Token TakeOperand()

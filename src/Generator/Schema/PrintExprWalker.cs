@@ -49,6 +49,35 @@ public static class PrintExprWalker
         }
     }
 
+    /// <summary>
+    /// Every <c>__print_symbolic</c> and <c>__print_flags</c> table of <paramref name="print"/>,
+    /// with the expression whose value it names, outermost first.
+    /// </summary>
+    public static IEnumerable<SymbolTable> SymbolTables(PrintFormat print)
+    {
+        var pending = new Stack<PrintExpr>();
+        for (int i = print.Arguments.Count - 1; i >= 0; i--)
+            pending.Push(print.Arguments[i]);
+        while (pending.Count > 0)
+        {
+            PrintExpr expression = pending.Pop();
+            if (expression is SymbolicExpr symbolic)
+                yield return new SymbolTable(symbolic.Value, IsFlags: false, symbolic.Entries);
+            else if (expression is FlagsExpr flags)
+                yield return new SymbolTable(flags.Value, IsFlags: true, flags.Entries);
+            foreach (PrintExpr child in Children(expression))
+                pending.Push(child);
+        }
+    }
+
+    /// <summary>The field an expression reads, through casts (<c>(unsigned long)REC-&gt;flags</c>), or null.</summary>
+    public static string? FieldRead(PrintExpr expression)
+    {
+        while (expression is CastExpr cast)
+            expression = cast.Operand;
+        return expression is FieldExpr field ? field.Field : null;
+    }
+
     /// <summary>Every field that <paramref name="print"/> reads, through <c>REC-&gt;x</c> or a helper such as <c>__get_str(x)</c>.</summary>
     public static IEnumerable<string> ReferencedFields(PrintFormat print)
     {
@@ -68,3 +97,9 @@ public static class PrintExprWalker
         }
     }
 }
+
+/// <summary>A symbol table of a print fmt: the value it names, and its entries.</summary>
+/// <param name="Value">The expression whose value the table names.</param>
+/// <param name="IsFlags">True for <c>__print_flags</c> (masks), false for <c>__print_symbolic</c> (values).</param>
+/// <param name="Entries">The value/name pairs, in the format's order.</param>
+public sealed record SymbolTable(PrintExpr Value, bool IsFlags, TpGen.Text.EquatableArray<SymbolEntry> Entries);

@@ -44,31 +44,14 @@ public static class LayoutCheck
         var symbols = new Dictionary<string, ulong>();
         if (schema.Print is null)
             return symbols;
-        var pending = new Stack<PrintExpr>();
-        foreach (PrintExpr argument in schema.Print.Arguments)
-            pending.Push(argument);
-        while (pending.Count > 0)
+        foreach (SymbolTable table in PrintExprWalker.SymbolTables(schema.Print))
         {
-            PrintExpr expression = pending.Pop();
-            if (expression is SymbolicExpr symbolic)
+            foreach (SymbolEntry entry in table.Entries)
             {
-                foreach (SymbolEntry entry in symbolic.Entries)
-                {
-                    // The same name in different tables of one event with different values would be ambiguous; keep the first.
-                    if (entry.IsResolved && !symbols.ContainsKey(entry.Name))
-                        symbols[entry.Name] = entry.Value;
-                }
+                // The same name in two tables of one event would be ambiguous; the first counts.
+                if (entry.IsResolved && !symbols.ContainsKey(entry.Name))
+                    symbols[entry.Name] = entry.Value;
             }
-            else if (expression is FlagsExpr flags)
-            {
-                foreach (SymbolEntry entry in flags.Entries)
-                {
-                    if (entry.IsResolved && !symbols.ContainsKey(entry.Name))
-                        symbols[entry.Name] = entry.Value;
-                }
-            }
-            foreach (PrintExpr child in PrintExprWalker.Children(expression))
-                pending.Push(child);
         }
         return symbols;
     }

@@ -92,38 +92,19 @@ internal sealed class EnumPlanner
         if (schema.Print is null)
             return tables;
 
-        var pending = new Stack<PrintExpr>();
-        foreach (PrintExpr argument in schema.Print.Arguments)
-            pending.Push(argument);
-        while (pending.Count > 0)
+        foreach (SymbolTable table in PrintExprWalker.SymbolTables(schema.Print))
         {
-            PrintExpr expression = pending.Pop();
-            (PrintExpr? value, bool isFlags, EquatableArray<SymbolEntry> entries) = expression switch
-            {
-                SymbolicExpr s => (s.Value, false, s.Entries),
-                FlagsExpr f => (f.Value, true, f.Entries),
-                _ => (null, false, default),
-            };
-            if (value is not null && StripCasts(value) is FieldExpr field)
-            {
-                if (tables.TryGetValue(field.Field, out var existing) && (existing.Item1 != isFlags || existing.Item2 != entries))
-                    conflicting.Add(field.Field);
-                else
-                    tables[field.Field] = (isFlags, entries);
-            }
-            foreach (PrintExpr child in PrintExprWalker.Children(expression))
-                pending.Push(child);
+            // Casts do not change which field a table names: (unsigned long)REC->flags is still flags.
+            if (PrintExprWalker.FieldRead(table.Value) is not { } field)
+                continue;
+            if (tables.TryGetValue(field, out var existing) && (existing.Item1 != table.IsFlags || existing.Item2 != table.Entries))
+                conflicting.Add(field);
+            else
+                tables[field] = (table.IsFlags, table.Entries);
         }
         foreach (string name in conflicting)
             tables.Remove(name);
         return tables;
-    }
-
-    private static PrintExpr StripCasts(PrintExpr expression)
-    {
-        while (expression is CastExpr { Type.PointerDepth: 0 } cast)
-            expression = cast.Operand;
-        return expression;
     }
 
     private static EnumTypeSpec? MakeFromTable(TracepointSchema schema, FieldSpec field, bool isFlags, EquatableArray<SymbolEntry> entries)
