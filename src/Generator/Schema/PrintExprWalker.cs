@@ -62,9 +62,9 @@ public static class PrintExprWalker
         {
             PrintExpr expression = pending.Pop();
             if (expression is SymbolicExpr symbolic)
-                yield return new SymbolTable(symbolic.Value, IsFlags: false, symbolic.Entries);
+                yield return new SymbolTable(symbolic.Value, IsFlags: false, symbolic.Entries, null);
             else if (expression is FlagsExpr flags)
-                yield return new SymbolTable(flags.Value, IsFlags: true, flags.Entries);
+                yield return new SymbolTable(flags.Value, IsFlags: true, flags.Entries, flags.Delimiter);
             foreach (PrintExpr child in Children(expression))
                 pending.Push(child);
         }
@@ -102,4 +102,5 @@ public static class PrintExprWalker
 /// <param name="Value">The expression whose value the table names.</param>
 /// <param name="IsFlags">True for <c>__print_flags</c> (masks), false for <c>__print_symbolic</c> (values).</param>
 /// <param name="Entries">The value/name pairs, in the format's order.</param>
-public sealed record SymbolTable(PrintExpr Value, bool IsFlags, TpGen.Text.EquatableArray<SymbolEntry> Entries);
+/// <param name="Delimiter">For flags, what the kernel prints between names.</param>
+public sealed record SymbolTable(PrintExpr Value, bool IsFlags, TpGen.Text.EquatableArray<SymbolEntry> Entries, string? Delimiter);

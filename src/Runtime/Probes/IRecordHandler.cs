@@ -9,6 +9,13 @@ public interface IRecordHandler
     void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header);
 
     /// <summary>
+    /// One record of a probe set that captures the task's command name (see
+    /// <see cref="ProbeSetDefinition.CapturesCommand"/>); <paramref name="command"/> is its 16
+    /// bytes, NUL-padded. By default the command is ignored.
+    /// </summary>
+    void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command) => OnRecord(record, header);
+
+    /// <summary>
     /// The kernel dropped <paramref name="count"/> more records because the ring buffer was full.
     /// Return false to have the probe set report it to <see cref="ProbeOptions.LostRecordsLog"/>.
     /// </summary>

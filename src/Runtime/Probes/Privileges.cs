@@ -6,7 +6,7 @@ using System.IO;
 namespace TpGen.Probes;
 
 /// <summary>Checks that the process may load BPF programs and attach them to tracepoints.</summary>
-internal static class Privileges
+public static class Privileges
 {
     private const int CapSysAdmin = 21;
     private const int CapPerfmon = 38;
@@ -26,6 +26,7 @@ internal static class Privileges
     }
 
     /// <summary>Throws when capabilities are missing, naming them and how to grant them.</summary>
+    /// <exception cref="ProbeException">A capability is missing.</exception>
     public static void Require()
     {
         IReadOnlyList<string> missing = Missing();

@@ -242,7 +242,10 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
         _delivered++;
         if ((header.Flags & RecordFlags.Truncated) != 0)
             _truncated++;
-        _handler!.OnRecord(record, header);
+        if (Definition.CapturesCommand)
+            _handler!.OnRecord(record, header, new ReadOnlySpan<byte>(data + RecordHeader.Size, 16));
+        else
+            _handler!.OnRecord(record, header);
         return 0;
     }
 

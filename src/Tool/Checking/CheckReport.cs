@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.IO;
 using System.Text.Json;
 
@@ -9,6 +10,8 @@ internal enum CheckStage
 {
     Parse,
     CSharp,
+    BpfCompile,
+    Load,
 }
 
 /// <summary>One event that failed a stage, and why.</summary>
@@ -23,13 +26,29 @@ internal sealed class CheckReport
 
     public int CSharpCompiled { get; init; }
 
+    public int BpfCompiled { get; init; }
+
+    public int Loaded { get; init; }
+
+    /// <summary>Whether the load stage ran (not with --no-load).</summary>
+    public bool LoadChecked { get; init; }
+
+    /// <summary>Events that are not tracepoints (ftrace's own records), so have no BPF stages.</summary>
+    public int NotTracepoints { get; init; }
+
     public long ElapsedMilliseconds { get; init; }
+
+    /// <summary>Wall time per stage, in order.</summary>
+    public IReadOnlyList<(string Stage, long Milliseconds)> Timings { get; init; } = new List<(string, long)>();
 
     public IReadOnlyList<CheckFailure> Failures { get; init; } = new List<CheckFailure>();
 
     public void WriteText(TextWriter output)
     {
-        output.WriteLine($"checked {Events} events: parsed {Parsed}, C# compiled {CSharpCompiled}, failures {Failures.Count} ({ElapsedMilliseconds / 1000.0:0.0} s)");
+        output.WriteLine($"checked {Events} events: parsed {Parsed}, C# compiled {CSharpCompiled}, BPF compiled {BpfCompiled}, loaded {(LoadChecked ? Loaded.ToString(System.Globalization.CultureInfo.InvariantCulture) : "(not checked)")}, failures {Failures.Count}");
+        output.WriteLine($"time: {ElapsedMilliseconds / 1000.0:0.0} s ({string.Join(", ", Timings.Select(t => $"{t.Stage} {t.Milliseconds / 1000.0:0.0} s"))})");
+        if (NotTracepoints > 0)
+            output.WriteLine($"{NotTracepoints} ftrace events are the tracer's own records, not tracepoints: they are parsed and compiled to C#, not to BPF.");
         foreach (CheckFailure failure in Failures)
             output.WriteLine($"  {failure.Event}: {StageName(failure.Stage)}: {failure.Message}");
     }
@@ -43,7 +62,15 @@ internal sealed class CheckReport
             json.WriteNumber("events", Events);
             json.WriteNumber("parsed", Parsed);
             json.WriteNumber("csharpCompiled", CSharpCompiled);
+            json.WriteNumber("bpfCompiled", BpfCompiled);
+            if (LoadChecked)
+                json.WriteNumber("loaded", Loaded);
+            json.WriteNumber("notTracepoints", NotTracepoints);
             json.WriteNumber("elapsedMilliseconds", ElapsedMilliseconds);
+            json.WriteStartObject("stageMilliseconds");
+            foreach ((string stage, long milliseconds) in Timings)
+                json.WriteNumber(stage, milliseconds);
+            json.WriteEndObject();
             json.WriteStartArray("failures");
             foreach (CheckFailure failure in Failures)
             {
@@ -62,6 +89,8 @@ internal sealed class CheckReport
     private static string StageName(CheckStage stage) => stage switch
     {
         CheckStage.Parse => "parse",
-        _ => "C# compile",
+        CheckStage.CSharp => "C# compile",
+        CheckStage.BpfCompile => "BPF compile",
+        _ => "load",
     };
 }

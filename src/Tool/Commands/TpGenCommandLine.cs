@@ -8,7 +8,12 @@ internal static class TpGenCommandLine
     public static RootCommand Create()
     {
         var root = new RootCommand("TpGen: typed Linux tracepoints for .NET. Reads the kernel's own description of each tracepoint and generates decoders and BPF programs for it.");
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(ShowCommand.Create());
+        root.Subcommands.Add(PullCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(TraceCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         return root;
     }
 }

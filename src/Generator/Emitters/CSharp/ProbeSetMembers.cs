@@ -16,7 +16,7 @@ internal static class ProbeSetMembers
     public static readonly string[] Reserved =
     {
         "BpfSource", "BpfSourceHash", "Definition", "Attach", "Statistics", "ReadAllAsync", "Run", "RunAsync",
-        "Dispose", "DisposeAsync", "Decode", "Handlers",
+        "Dispose", "DisposeAsync", "Decode", "Handlers", "TryFormat",
     };
 
     private const string Probes = "global::TpGen.Probes";
@@ -104,6 +104,21 @@ internal static class ProbeSetMembers
             output.Line($"{i.ToString(CultureInfo.InvariantCulture)} => new {viewNames[i]}Record(record, header),");
         output.Line($"_ => throw new global::TpGen.TraceRecordException({CSharpNames.StringLiteral(probeSet.FullName)}, \"event index \" + header.EventIndex + \" is not in this probe set\"),");
         output.Close(";");
+        output.Line();
+        output.Line("/// <summary>Writes any record of this probe set as the kernel's text for its event (chosen by the header's event index).</summary>");
+        output.Line("/// <exception cref=\"global::TpGen.TraceRecordException\">The record is short or corrupt, or its event index is not in this probe set.</exception>");
+        output.Line("public static bool TryFormat(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header, global::System.Span<char> destination, out int charsWritten)");
+        output.Open("");
+        output.Open("switch (header.EventIndex)");
+        for (int i = 0; i < events.Count; i++)
+        {
+            output.Line($"case {i.ToString(CultureInfo.InvariantCulture)}:");
+            output.Line($"    return {viewNames[i]}.Read(record, header).TryFormat(destination, out charsWritten);");
+        }
+        output.Line("default:");
+        output.Line($"    throw new global::TpGen.TraceRecordException({CSharpNames.StringLiteral(probeSet.FullName)}, \"event index \" + header.EventIndex + \" is not in this probe set\");");
+        output.Close();
+        output.Close();
         output.Line();
         WriteHandlers(output, viewNames);
     }

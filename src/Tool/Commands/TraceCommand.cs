@@ -1,0 +1,74 @@
+using System;
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Threading;
+using TpGen.Tool.Events;
+using TpGen.Tool.Tracing;
+
+namespace TpGen.Tool.Commands;
+
+/// <summary><c>tpgen trace SPEC...</c>: traces any tracepoints, with no project.</summary>
+internal static class TraceCommand
+{
+    public static Command Create()
+    {
+        var events = new Argument<string[]>("events") { Description = "Events to trace, SYSTEM:EVENT (globs allowed, e.g. 'skb:*').", Arity = ArgumentArity.OneOrMore };
+        var filter = new Option<string?>("--filter")
+        {
+            Description = "Only events where this holds, decided in the kernel: comparisons of fields with numbers, strings or the names the event gives its values, joined with && || ! and parentheses, e.g. 'reason == NO_SOCKET && protocol == 0x800'.",
+        };
+        var output = new Option<string>("--output")
+        {
+            Description = "text (one line per event, as /sys/kernel/tracing/trace) or json (one object per line, typed fields, enum names).",
+            DefaultValueFactory = _ => "text",
+        };
+        output.AcceptOnlyFromAmong("text", "json");
+        var countBy = new Option<string?>("--count-by") { Description = "Instead of printing events, count them by this field and print a table at the end." };
+        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds." };
+        var limit = new Option<long?>("--limit") { Description = "Stop after this many events." };
+        var command = new Command("trace", "Trace tracepoints and print each event, decoded, until Ctrl-C, --duration or --limit.")
+        {
+            events, filter, output, countBy, duration, limit,
+        };
+        command.SetAction(parse => CommandSupport.Run("trace", () =>
+        {
+            double? seconds = parse.GetValue(duration);
+            if (seconds is <= 0)
+                throw new UsageException("--duration must be more than 0 seconds");
+            long? maximum = parse.GetValue(limit);
+            if (maximum is <= 0)
+                throw new UsageException("--limit must be at least 1");
+            string? countField = parse.GetValue(countBy);
+            var request = new TraceRequest(
+                CommandSupport.Specs(parse.GetValue(events)!, systemAlone: false),
+                parse.GetValue(filter),
+                countField is not null ? TraceMode.Count : parse.GetValue(output) == "json" ? TraceMode.Json : TraceMode.Text,
+                countField,
+                seconds is null ? null : TimeSpan.FromSeconds(seconds.Value),
+                maximum ?? long.MaxValue);
+
+            using var stop = new CancellationTokenSource();
+            ConsoleCancelEventHandler interrupt = (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            Console.CancelKeyPress += interrupt;
+            using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
+            try
+            {
+                using var progress = new ConsoleProgress(Console.Error);
+                return TraceSession.Run(request, Console.Error, progress, stop.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= interrupt;
+            }
+        }));
+        return command;
+    }
+}

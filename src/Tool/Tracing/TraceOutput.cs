@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using TpGen.Formatting;
+using TpGen.Probes;
+
+namespace TpGen.Tool.Tracing;
+
+/// <summary>What <c>tpgen trace</c> prints.</summary>
+internal enum TraceMode
+{
+    Text,
+    Json,
+    Count,
+}
+
+/// <summary>
+/// Turns records into <c>tpgen trace</c>'s output on the reading thread: kernel-style text lines,
+/// JSON objects, or counts by a field. Stops the trace after <c>--limit</c> events.
+/// </summary>
+internal sealed class TraceOutput : IRecordHandler, IDisposable
+{
+    private readonly TraceMode _mode;
+    private readonly RecordFormatter? _formatter;
+    private readonly FieldValues[] _events;
+    private readonly string? _countBy;
+    private readonly long _limit;
+    private readonly CancellationTokenSource _stop;
+    private readonly TextWriter _error;
+    private readonly Stream _stream;
+    private readonly StreamWriter _text;
+    private readonly Utf8JsonWriter? _json;
+    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private char[] _buffer = new char[1024];
+    private bool _disposed;
+
+    public TraceOutput(TraceMode mode, RecordFormatter? formatter, FieldValues[] events, string? countBy, long limit, CancellationTokenSource stop, Stream output, TextWriter error)
+    {
+        _mode = mode;
+        _formatter = formatter;
+        _events = events;
+        _countBy = countBy;
+        _limit = limit;
+        _stop = stop;
+        _error = error;
+        _stream = output;
+        // Line by line on a terminal; through a large buffer when redirected (a file or a pipe).
+        bool terminal = !Console.IsOutputRedirected;
+        _text = new StreamWriter(output, new UTF8Encoding(false), 1 << 16) { AutoFlush = terminal };
+        if (mode == TraceMode.Json)
+            _json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });
+    }
+
+    public long Printed { get; private set; }
+
+    public long Lost { get; private set; }
+
+    public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header) => OnRecord(record, header, ReadOnlySpan<byte>.Empty);
+
+    public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command)
+    {
+        if (Printed >= _limit || header.EventIndex >= _events.Length)
+            return;
+        FieldValues values = _events[header.EventIndex];
+        switch (_mode)
+        {
+            case TraceMode.Text:
+                WriteLine(record, header, command, values);
+                break;
+            case TraceMode.Json:
+                WriteJson(record, header, command, values);
+                break;
+            default:
+                string key = values.Text(_countBy!, record);
+                _counts[key] = _counts.GetValueOrDefault(key) + 1;
+                break;
+        }
+        if (++Printed == _limit)
+            _stop.Cancel();
+    }
+
+    public bool OnLost(long count)
+    {
+        Lost += count;
+        _error.WriteLine($"tpgen trace: lost {count} events: the ring buffer was full");
+        return true;
+    }
+
+    /// <summary>The <c>--count-by</c> table, most frequent first.</summary>
+    public void WriteCounts()
+    {
+        _text.WriteLine($"{_countBy} COUNT");
+        foreach (KeyValuePair<string, long> row in _counts.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal))
+            _text.WriteLine($"{(row.Key.Length == 0 ? "\"\"" : row.Key)} {row.Value}");
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        _json?.Flush();
+        _json?.Dispose();
+        _text.Flush();
+    }
+
+    // The kernel's trace line: task-pid, [cpu], seconds.microseconds, event name, then the event's own text.
+    private void WriteLine(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, FieldValues values)
+    {
+        string text;
+        try
+        {
+            int written;
+            while (!_formatter!(record, header, _buffer, out written))
+                _buffer = new char[_buffer.Length * 2];
+            text = new string(_buffer, 0, written);
+        }
+        catch (TraceRecordException e)
+        {
+            text = $"(record not decoded: {e.Problem})";
+        }
+        int pid = record.Length >= 8 ? BitConverter.ToInt32(record.Slice(4)) : 0;
+        ulong micros = header.TimestampNanoseconds / 1000;
+        _text.Write(Command(command).PadLeft(16));
+        _text.Write('-');
+        _text.Write(pid.ToString(CultureInfo.InvariantCulture).PadRight(7));
+        _text.Write(" [");
+        _text.Write(header.Cpu.ToString("D3", CultureInfo.InvariantCulture));
+        _text.Write("] ");
+        _text.Write((micros / 1_000_000).ToString(CultureInfo.InvariantCulture).PadLeft(5));
+        _text.Write('.');
+        _text.Write((micros % 1_000_000).ToString("D6", CultureInfo.InvariantCulture));
+        _text.Write(": ");
+        _text.Write(values.Schema.Name);
+        _text.Write(": ");
+        _text.WriteLine(text);
+    }
+
+    private void WriteJson(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, FieldValues values)
+    {
+        Utf8JsonWriter json = _json!;
+        json.WriteStartObject();
+        json.WriteNumber("time", header.TimestampNanoseconds / 1e9);
+        json.WriteNumber("cpu", header.Cpu);
+        json.WriteNumber("pid", header.ProcessId);
+        json.WriteNumber("tid", record.Length >= 8 ? BitConverter.ToInt32(record.Slice(4)) : 0);
+        json.WriteString("comm", Command(command));
+        json.WriteString("event", values.Schema.FullName);
+        if ((header.Flags & RecordFlags.Truncated) != 0)
+            json.WriteBoolean("truncated", true);
+        json.WriteStartObject("fields");
+        try
+        {
+            values.WriteFields(json, record);
+        }
+        catch (TraceRecordException e)
+        {
+            json.WriteString("error", e.Problem);
+        }
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.Flush();
+        json.Reset();
+        _stream.WriteByte((byte)'\n');
+        if (!Console.IsOutputRedirected)
+            _stream.Flush();
+    }
+
+    private static string Command(ReadOnlySpan<byte> command)
+    {
+        int end = command.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end >= 0 ? command.Slice(0, end) : command);
+    }
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using TpGen.Emitters.Bpf;
+using TpGen.Filters;
+using TpGen.Formatting;
+using TpGen.Frontends.Tracefs;
+using TpGen.Probes;
+using TpGen.Schema;
+using TpGen.Tool.Events;
+
+namespace TpGen.Tool.Tracing;
+
+/// <summary>What <c>tpgen trace</c> was asked for.</summary>
+internal sealed record TraceRequest(
+    IReadOnlyList<EventSpec> Events,
+    string? Filter,
+    TraceMode Mode,
+    string? CountBy,
+    TimeSpan? Duration,
+    long Limit);
+
+/// <summary>
+/// <c>tpgen trace</c> with no project: the same pipeline a build runs, at run time. Reads the
+/// events' formats, checks the filter against each, emits and compiles the BPF (filters
+/// included, so rejected events never leave the kernel) and the C# for their text, attaches, and
+/// prints until stopped.
+/// </summary>
+internal static class TraceSession
+{
+    public static int Run(TraceRequest request, TextWriter error, IProgress<string> progress, CancellationToken cancellation)
+    {
+        EventCatalog catalog = EventCatalog.Open(null);
+        var schemas = catalog.Resolve(request.Events).Select(e => catalog.Read(e.System, e.Name)).ToList();
+        if (schemas.Count > ushort.MaxValue)
+            throw new UsageException($"{schemas.Count} events are more than one probe set holds ({ushort.MaxValue})");
+
+        var filters = new List<FilterExpr?>();
+        foreach (TracepointSchema schema in schemas)
+        {
+            if (request.CountBy is not null && schema.FindField(request.CountBy) is null)
+                throw new UsageException($"--count-by: {schema.FullName} has no field '{request.CountBy}' (its fields: {string.Join(", ", schema.Fields.Where(f => !f.IsCommon).Select(f => f.Name))})");
+            try
+            {
+                filters.Add(request.Filter is null ? null : FilterParser.Parse(request.Filter, schema));
+            }
+            catch (FilterException e)
+            {
+                throw new UsageException($"--filter for {schema.FullName}: {e.Problem} at column {e.Column}:\n  {e.Pointer.Replace("\n", "\n  ")}");
+            }
+        }
+
+        progress.Report($"generating BPF for {schemas.Count} event(s)");
+        string source = BpfEmitter.Emit("tpgen.trace", schemas, new BpfOptions(CaptureCommand: true), filters);
+        var definition = new ProbeSetDefinition("tpgen-trace", source, BpfEmitter.Hash(source),
+            schemas.Select(s => new ProbeDefinition(s.System, s.Name, FormatFileWriter.Write(s))).ToList(), capturesCommand: true);
+        RecordFormatter? formatter = request.Mode == TraceMode.Text ? RuntimeFormatter.Create(schemas, progress) : null;
+
+        progress.Report("loading and attaching");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        if (request.Duration is { } duration)
+            stop.CancelAfter(duration);
+        using ProbeSet probes = ProbeSet.Attach(definition, new ProbeOptions { LostRecordsLog = null });
+        error.WriteLine($"tpgen trace: tracing {string.Join(", ", schemas.Select(s => s.FullName).Take(8))}{(schemas.Count > 8 ? $" and {schemas.Count - 8} more" : "")}{(request.Filter is null ? "" : " where " + request.Filter)}; Ctrl-C to stop.");
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldValues(s)).ToArray(), request.CountBy, request.Limit, stop, Console.OpenStandardOutput(), error);
+        try
+        {
+            probes.Run(output, stop.Token);
+            if (request.Mode == TraceMode.Count)
+                output.WriteCounts();
+        }
+        finally
+        {
+            output.Dispose();
+        }
+
+        ProbeStatistics statistics = probes.Statistics;
+        error.WriteLine($"tpgen trace: {output.Printed} events in {started.Elapsed.TotalSeconds:0.0} s; {statistics.Dropped} lost (ring buffer full); {statistics.Truncated} with payloads cut");
+        return ExitCodes.Success;
+    }
+}
