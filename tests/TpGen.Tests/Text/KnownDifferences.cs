@@ -58,6 +58,35 @@ internal static class KnownDifferences
         return reasons.Count > 0 ? reasons : null;
     }
 
+    /// <summary>
+    /// Why <paramref name="ours"/> differs from the kernel's own text: only where the kernel knows
+    /// something the format does not say (a table entry named by a kernel constant that the format
+    /// does not define). Null when the difference is a bug.
+    /// </summary>
+    public static string? ExplainKernel(TracepointSchema schema, string ours, string kernel)
+    {
+        if (schema.Print is not { } print)
+            return null;
+        Match a = Shape(print).Match(ours), b = Shape(print).Match(kernel);
+        if (!a.Success || !b.Success)
+            return null;
+        string? reason = null;
+        var conversions = print.Segments.Where(s => s.Conversion is not null).Select(s => s.Conversion!).ToList();
+        for (int i = 0; i < conversions.Count; i++)
+        {
+            if (a.Groups[i + 1].Value == b.Groups[i + 1].Value)
+                continue;
+            PrintExpr argument = print.Arguments[conversions[i].ValueArgument];
+            bool unresolved = Tables(argument).Any(t => t is SymbolicExpr s && s.Entries.Any(e => !e.IsResolved) || t is FlagsExpr f && f.Entries.Any(e => !e.IsResolved));
+            if (!unresolved)
+                return null;
+            reason = UnresolvedTable;
+        }
+        return reason;
+    }
+
+    private const string UnresolvedTable = "table names a constant the format does not define";
+
     // The print fmt as a pattern: its literal text, and a lazy group for each conversion.
     private static Regex Shape(PrintFormat print)
     {
@@ -147,7 +176,7 @@ internal static class KnownDifferences
         }).ToList();
         // A name the format does not define (a kernel enum without TRACE_DEFINE_ENUM): only the kernel knows its value.
         if (entries.Any(e => !e.IsResolved))
-            return "table names a constant the format does not define";
+            return UnresolvedTable;
         // 64-bit values, e.g. (1ULL << 63) or -6ULL: libtraceevent truncates them.
         if (entries.Any(e => e.Value > uint.MaxValue))
             return "64-bit table values";
