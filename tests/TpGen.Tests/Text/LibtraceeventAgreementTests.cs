@@ -69,8 +69,11 @@ public sealed class AllEventsFixture : IDisposable
 /// Differential test of the generated event text against libtraceevent, the library trace-cmd
 /// and perf print events with: every format of this kernel, a dozen records each. Where the two
 /// disagree, a rule in <see cref="KnownDifferences"/> (each one in docs/event-text.md) must say
-/// why, conversion by conversion; anything else fails the test.
+/// why, conversion by conversion; anything else fails the test. It compiles every event, which
+/// takes both cores for a minute, so it runs alone (with the other kernel tests) rather than
+/// beside timing-sensitive tests.
 /// </summary>
+[Collection(KernelCollection.Name)]
 public sealed class LibtraceeventAgreementTests(AllEventsFixture fixture, ITestOutputHelper output) : IClassFixture<AllEventsFixture>
 {
     [Fact]
