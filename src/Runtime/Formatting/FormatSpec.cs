@@ -26,10 +26,15 @@ public enum FormatFlags : byte
 /// <summary>
 /// One printf conversion, e.g. <c>%-08lx</c>: flags, width, precision, the size of the C
 /// argument its length modifier names, and the conversion character. Generated
-/// <c>TryFormat</c> methods build these from constants.
+/// <c>TryFormat</c> methods build these from constants. <c>default</c> is a plain conversion
+/// with no width and no precision.
 /// </summary>
 public readonly struct FormatSpec
 {
+    // Stored one above their value so that default(FormatSpec) means "absent" (-1), not 0.
+    private readonly int _widthPlusOne;
+    private readonly int _precisionPlusOne;
+
     /// <summary>Creates a conversion.</summary>
     /// <param name="flags">The flag characters.</param>
     /// <param name="width">Minimum field width, or -1.</param>
@@ -39,8 +44,8 @@ public readonly struct FormatSpec
     public FormatSpec(FormatFlags flags, int width, int precision, int size, char conversion)
     {
         Flags = flags;
-        Width = width;
-        Precision = precision;
+        _widthPlusOne = width < 0 ? 0 : width + 1;
+        _precisionPlusOne = precision < 0 ? 0 : precision + 1;
         Size = size;
         Conversion = conversion;
     }
@@ -49,10 +54,10 @@ public readonly struct FormatSpec
     public FormatFlags Flags { get; }
 
     /// <summary>Minimum field width, or -1.</summary>
-    public int Width { get; }
+    public int Width => _widthPlusOne - 1;
 
     /// <summary>Precision, or -1.</summary>
-    public int Precision { get; }
+    public int Precision => _precisionPlusOne - 1;
 
     /// <summary>Bytes of the C argument type: 1, 2, 4 or 8.</summary>
     public int Size { get; }
@@ -80,9 +85,13 @@ public readonly struct FormatSpec
         return new FormatSpec((FormatFlags)parsed.Flags, width, precision, size, parsed.Specifier);
     }
 
-    /// <summary>This conversion with its width taken from an argument (<c>*</c>); a negative width left-justifies, as in the kernel.</summary>
-    public FormatSpec WithWidth(long width)
+    /// <summary>
+    /// This conversion with its width taken from an argument (<c>*</c>); a negative width
+    /// left-justifies, as in the kernel. The kernel reads the argument as an <c>int</c>.
+    /// </summary>
+    public FormatSpec WithWidth(long argument)
     {
+        long width = unchecked((int)argument);
         FormatFlags flags = Flags;
         if (width < 0)
         {
@@ -92,9 +101,12 @@ public readonly struct FormatSpec
         return new FormatSpec(flags, (int)System.Math.Min(width, TraceTextWriter.MaxWidth), Precision, Size, Conversion);
     }
 
-    /// <summary>This conversion with its precision taken from an argument (<c>.*</c>); negative counts as 0, as in the kernel.</summary>
-    public FormatSpec WithPrecision(long precision)
-        => new(Flags, Width, (int)System.Math.Clamp(precision, 0, TraceTextWriter.MaxWidth), Size, Conversion);
+    /// <summary>
+    /// This conversion with its precision taken from an argument (<c>.*</c>), read as an
+    /// <c>int</c>; the kernel clamps a negative precision to 0 (C would ignore it).
+    /// </summary>
+    public FormatSpec WithPrecision(long argument)
+        => new(Flags, Width, System.Math.Clamp(unchecked((int)argument), 0, TraceTextWriter.MaxWidth), Size, Conversion);
 }
 
 /// <summary>A value and the name that <c>__print_flags</c> prints for it.</summary>

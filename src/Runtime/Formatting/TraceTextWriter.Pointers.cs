@@ -40,7 +40,8 @@ public ref partial struct TraceTextWriter
 
     /// <summary>
     /// <c>%s</c> of a pointer to a kernel string: the text from printk_formats where the kernel
-    /// lists the address, else the address as <c>0x...</c>, as libtraceevent prints it.
+    /// lists the address, <c>(null)</c> for NULL as the kernel prints it, else the address as
+    /// <c>0x...</c> (the kernel prints the string itself, which is in kernel memory).
     /// </summary>
     public void KernelString(ulong address, in FormatSpec spec)
     {

@@ -230,27 +230,32 @@ public ref partial struct TraceTextWriter
     }
 
     /// <summary>
-    /// <c>__get_bitmask</c> / <c>__get_cpumask</c> printed with <c>%s</c>: the bitmap as
-    /// comma-separated 32-bit hex words, most significant first, like the kernel's <c>%*pb</c>.
+    /// <c>__get_bitmask</c> / <c>__get_cpumask</c> printed with <c>%s</c>: the kernel's <c>%*pb</c>
+    /// over all the array's bits, comma-separated 32-bit hex chunks, most significant first, each
+    /// zero-padded to its chunk's digits (the first chunk holds the bits above the last multiple of 32).
     /// </summary>
     public void Bitmask(ReadOnlySpan<byte> bytes)
     {
-        int words = (bytes.Length + 3) / 4;
+        int bits = bytes.Length * 8;
+        if (bits == 0)
+            return;
+        int chunkBits = bits % 32 == 0 ? 32 : bits % 32;
         bool first = true;
-        for (int word = words - 1; word >= 0; word--)
+        for (int start = (bits + 31) / 32 * 32 - 32; start >= 0; start -= 32)
         {
             uint value = 0;
             for (int b = 3; b >= 0; b--)
             {
-                int index = word * 4 + b;
+                int index = start / 8 + b;
                 value = value << 8 | (index < bytes.Length ? bytes[index] : 0u);
             }
+            if (chunkBits < 32)
+                value &= (1u << chunkBits) - 1;
             if (!first)
                 Char(',');
-            // The most significant word is printed without leading zeros, the rest as 8 digits.
-            var spec = first ? new FormatSpec(FormatFlags.None, -1, -1, 4, 'x') : new FormatSpec(FormatFlags.ZeroPad, 8, -1, 4, 'x');
-            Number(value, false, spec, 16, upper: false);
             first = false;
+            Number(value, false, new FormatSpec(FormatFlags.ZeroPad, (chunkBits + 3) / 4, -1, 4, 'x'), 16, upper: false);
+            chunkBits = 32;
         }
     }
 

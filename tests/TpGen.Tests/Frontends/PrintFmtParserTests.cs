@@ -25,6 +25,17 @@ public sealed class PrintFmtParserTests
     }
 
     [Fact]
+    public void FlagValuesCastToATypedefTheFormatDoesNotDefine_KeepTheirValue()
+    {
+        // iomap_dio_complete: { ( int) (( __kernel_rwf_t)0x00000080), "DONTCACHE" }; the kernel prints the name.
+        PrintFormat print = Parse("\"%s\", __print_flags(REC->a, \"|\", { ( int) (( __kernel_rwf_t)0x00000080), \"DONTCACHE\" }, { (__force u8)~0, \"ALL\" })");
+
+        var entries = print.Arguments.OfType<FlagsExpr>().Single().Entries;
+        Assert.Equal(new SymbolEntry(0x80, "DONTCACHE"), entries[0]);
+        Assert.Equal(0xFFUL, entries[1].Value);
+    }
+
+    [Fact]
     public void AdjacentStringLiterals_AreJoinedAndEscapesDecoded()
     {
         PrintFormat print = Parse("\"a\\tb\" \"%u\\n\", REC->a");

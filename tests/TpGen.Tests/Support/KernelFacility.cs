@@ -44,6 +44,13 @@ internal static partial class KernelFacility
             System.Runtime.InteropServices.NativeLibrary.Free(library);
     }
 
+    /// <summary>A shared library the test loads itself, such as libtraceevent.so.1.</summary>
+    public static void RequireLibrary(string soname, string package, bool available)
+    {
+        if (!available)
+            Missing($"{soname} is not installed (apt-get install {package})");
+    }
+
     /// <summary>A program on PATH, such as bpftool.</summary>
     public static string RequireProgram(string name, string package)
     {

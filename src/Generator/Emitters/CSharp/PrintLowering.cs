@@ -135,6 +135,9 @@ internal sealed class PrintLowering
                 _out.Line($"w.Symbol({ToUInt64(value)}, {(withOffset ? "true" : "false")}, {spec});");
                 break;
             case 'I' or 'i' or 'M' or 'm' or 'U' or 'h':
+                // A char array holds the address's bytes, not text: the extension reads all of them.
+                if (StripCasts(argument) is FieldExpr { Field: var name } && _schema.FindField(name) is { Kind: FieldKind.CharArray, ElementCount: > 0 } chars)
+                    value = Value.BytesOf($"{CSharpTypes.RecordReader}.Bytes(_record, {Number(chars.Offset)}, {Number(chars.Size)})", chars);
                 if (value.Kind != ValueKind.Bytes)
                     throw new UnsupportedException($"'%p{extension}' needs the bytes it points at, which are outside the record");
                 _out.Line($"w.PointerBytes({value.Code}, {CSharpNames.StringLiteral(extension)}, {spec});");
@@ -147,6 +150,13 @@ internal sealed class PrintLowering
             default:
                 throw new UnsupportedException($"'%p{extension}' prints kernel data that the record does not hold");
         }
+    }
+
+    private static PrintExpr StripCasts(PrintExpr expression)
+    {
+        while (expression is CastExpr cast)
+            expression = cast.Operand;
+        return expression;
     }
 
     private Value Lower(PrintExpr expression)

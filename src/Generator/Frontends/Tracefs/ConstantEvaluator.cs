@@ -41,7 +41,12 @@ internal static class ConstantEvaluator
                 return TryEvaluate(condition != 0 ? conditional.WhenTrue : conditional.WhenFalse, depth + 1, out value);
             case CastExpr cast when cast.Type.PointerDepth == 0 && TryEvaluate(cast.Operand, depth + 1, out ulong castOperand):
                 if (!CTypeFacts.TryGet(cast.Type.BaseType, out int size, out bool signed))
-                    return false;
+                {
+                    // A typedef the format does not define, e.g. (__kernel_rwf_t)0x1 or (__force int)x:
+                    // every integer type holds a small non-negative value unchanged.
+                    value = castOperand;
+                    return castOperand <= int.MaxValue && !cast.Type.IsBool;
+                }
                 value = Truncate(castOperand, size, signed);
                 return true;
             case SizeOfExpr { Type: { PointerDepth: > 0 } }:
