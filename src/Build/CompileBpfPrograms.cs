@@ -13,7 +13,7 @@ namespace TpGen.Build;
 /// <summary>
 /// After C# compilation: finds the BPF programs the generator put in the assembly
 /// (<c>[assembly: BpfProgram(...)]</c>), compiles each with clang, and places the objects in a
-/// tpgen folder beside the assembly. Objects are named by the hash of their source, so an
+/// bpf folder beside the assembly. Objects are named by the hash of their source, so an
 /// unchanged program is never recompiled. Without clang the build warns and the runtime
 /// compiles the same source on first use.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class CompileBpfPrograms : Microsoft.Build.Utilities.Task
     [Required]
     public string IntermediateDirectory { get; set; } = "";
 
-    /// <summary>Where the objects go for the application to load (bin/…/tpgen).</summary>
+    /// <summary>Where the objects go for the application to load (bin/…/bpf).</summary>
     [Required]
     public string OutputDirectory { get; set; } = "";
 

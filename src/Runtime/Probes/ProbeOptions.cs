@@ -53,7 +53,7 @@ public sealed class ProbeOptions
     /// <summary>Whether to compare the build's layouts with the running kernel's before attaching (default true).</summary>
     public bool CheckLayout { get; init; } = true;
 
-    /// <summary>Where to look for the object the build compiled; default a tpgen folder beside the application.</summary>
+    /// <summary>Where to look for the object the build compiled; default a bpf folder beside the application.</summary>
     public string? ObjectDirectory { get; init; }
 
     /// <summary>The clang for compiling the object at run time when the build did not; default from PATH or TPGEN_CLANG.</summary>

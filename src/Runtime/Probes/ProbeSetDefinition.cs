@@ -52,12 +52,12 @@ public sealed class ProbeSetDefinition
     /// <summary>Whether each record carries the task's command name (16 bytes) after the header.</summary>
     public bool CapturesCommand { get; }
 
-    /// <summary>The file name of the compiled object, as the build writes it beside the assembly (in a tpgen folder).</summary>
+    /// <summary>The file name of the compiled object, as the build writes it beside the assembly (in a bpf folder).</summary>
     public string ObjectFileName => ObjectFileNameFor(Name, BpfSourceHash);
 
     /// <summary>The object file name for a probe set and source hash.</summary>
     public static string ObjectFileNameFor(string name, string hash) => name + "." + hash + ".bpf.o";
 
-    /// <summary>Where the build puts compiled objects: a tpgen folder beside the application.</summary>
-    public static string DefaultObjectDirectory => Path.Combine(AppContext.BaseDirectory, "tpgen");
+    /// <summary>Where the build puts compiled objects: a bpf folder beside the application.</summary>
+    public static string DefaultObjectDirectory => Path.Combine(AppContext.BaseDirectory, "bpf");
 }

@@ -12,9 +12,11 @@ internal static class ListCommand
     {
         var pattern = new Argument<string?>("pattern")
         {
+            HelpName = "PATTERN",
             Description = "Which events: SYSTEM:EVENT with * and ? globs (skb:*, *:kfree_skb), or a SYSTEM. Default: all.",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        CompletionCommand.AddEventCompletions(pattern);
         Option<DirectoryInfo?> eventsDirectory = CommandSupport.EventsDirectoryOption();
         var systems = new Option<bool>("--systems") { Description = "List the systems only." };
         var command = new Command("list", "List tracepoints, one system:event per line.") { pattern, eventsDirectory, systems };

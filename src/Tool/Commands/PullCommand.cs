@@ -10,7 +10,8 @@ internal static class PullCommand
 {
     public static Command Create()
     {
-        var events = new Argument<string[]>("events") { Description = "Events to snapshot, SYSTEM:EVENT (globs allowed, e.g. 'skb:*').", Arity = ArgumentArity.OneOrMore };
+        var events = new Argument<string[]>("events") { HelpName = "SYSTEM:EVENT", Description = "Events to snapshot, SYSTEM:EVENT (globs allowed, e.g. 'skb:*').", Arity = ArgumentArity.OneOrMore };
+        CompletionCommand.AddEventCompletions(events);
         var output = new Option<DirectoryInfo>("--out") { Description = "Where to write SYSTEM/EVENT/format files.", DefaultValueFactory = _ => new DirectoryInfo("Tracepoints") };
         Option<DirectoryInfo?> eventsDirectory = CommandSupport.EventsDirectoryOption();
         var command = new Command("pull", "Write the format of each event to OUT/SYSTEM/EVENT/format, the snapshot a project commits to build without tracefs or for another kernel.")

@@ -18,7 +18,8 @@ internal static class ShowCommand
 {
     public static Command Create()
     {
-        var eventArgument = new Argument<string>("event") { Description = "The event, SYSTEM:EVENT (e.g. skb:kfree_skb)." };
+        var eventArgument = new Argument<string>("event") { HelpName = "SYSTEM:EVENT", Description = "The event, SYSTEM:EVENT (e.g. skb:kfree_skb)." };
+        CompletionCommand.AddEventCompletions(eventArgument);
         Option<DirectoryInfo?> eventsDirectory = CommandSupport.EventsDirectoryOption();
         var csharp = new Option<bool>("--csharp") { Description = "Print the C# the generator emits for a probe set of this event." };
         var bpf = new Option<bool>("--bpf") { Description = "Print the BPF C the generator emits for it." };

@@ -14,6 +14,7 @@ internal static class TpGenCommandLine
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(CompletionCommand.Create());
         return root;
     }
 }

@@ -12,7 +12,8 @@ internal static class TraceCommand
 {
     public static Command Create()
     {
-        var events = new Argument<string[]>("events") { Description = "Events to trace, SYSTEM:EVENT (globs allowed, e.g. 'skb:*').", Arity = ArgumentArity.OneOrMore };
+        var events = new Argument<string[]>("events") { HelpName = "SYSTEM:EVENT", Description = "Events to trace, SYSTEM:EVENT (globs allowed, e.g. 'skb:*').", Arity = ArgumentArity.OneOrMore };
+        CompletionCommand.AddEventCompletions(events);
         var filter = new Option<string?>("--filter")
         {
             Description = "Only events where this holds, decided in the kernel: comparisons of fields with numbers, strings or the names the event gives its values, joined with && || ! and parentheses, e.g. 'reason == NO_SOCKET && protocol == 0x800'.",

@@ -1,0 +1,107 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace TpGen.Tests.Support;
+
+/// <summary>What a program printed and returned.</summary>
+internal sealed record ProgramResult(int ExitCode, string Output, string Error);
+
+/// <summary>Runs the built samples and the tpgen tool as separate processes, as their users do.</summary>
+internal static class ToolRunner
+{
+    /// <summary>The configuration the tests were built with; the tool and samples are built alongside.</summary>
+    private static string Configuration => Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/')))!;
+
+    public static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+
+    public static string TpGen => Built(Path.Combine("src", "Tool"), "tpgen.dll");
+
+    public static string DropWatch => Built(Path.Combine("samples", "DropWatch"), "DropWatch.dll");
+
+    /// <summary>Runs <c>tpgen</c> with <paramref name="arguments"/> and waits for it.</summary>
+    public static ProgramResult Run(params string[] arguments) => Start(arguments).Finish();
+
+    /// <summary>Starts <c>tpgen</c>; the caller reads its streams and waits.</summary>
+    public static RunningProgram Start(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        start.ArgumentList.Add(TpGen);
+        foreach (string argument in arguments)
+            start.ArgumentList.Add(argument);
+        return new RunningProgram(Process.Start(start)!);
+    }
+
+    private static string Built(string project, string assembly)
+    {
+        string path = Path.Combine(Fixtures.RepositoryRoot, project, "bin", Configuration, "net10.0", assembly);
+        Assert.True(File.Exists(path), $"{path} is not built");
+        return path;
+    }
+}
+
+/// <summary>A started program whose output is collected as it comes.</summary>
+internal sealed class RunningProgram : IDisposable
+{
+    private readonly Process _process;
+    private readonly Task<string> _output;
+    private readonly System.Text.StringBuilder _error = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public RunningProgram(Process process)
+    {
+        _process = process;
+        _output = process.StandardOutput.ReadToEndAsync();
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is null)
+                return;
+            lock (_error)
+                _error.AppendLine(line.Data);
+            if (line.Data.Contains("tpgen trace: tracing", StringComparison.Ordinal))
+                _started.TrySetResult();
+        };
+        process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    /// <summary>Waits until <c>tpgen trace</c> says it is tracing (its programs are attached).</summary>
+    public async Task TracingAsync()
+    {
+        Task first = await Task.WhenAny(_started.Task, _process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(120)));
+        Assert.True(_started.Task.IsCompleted, "tpgen trace did not start tracing: " + Error);
+    }
+
+    public string Error
+    {
+        get
+        {
+            lock (_error)
+                return _error.ToString();
+        }
+    }
+
+    /// <summary>Sends a signal (SIGINT, SIGTERM) as a shell or a service manager would.</summary>
+    public void Signal(string name) => Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    public ProgramResult Finish()
+    {
+        if (!_process.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            _process.Kill(entireProcessTree: true);
+            Assert.Fail("tpgen did not finish in 10 minutes: " + Error);
+        }
+        _process.WaitForExit();
+        return new ProgramResult(_process.ExitCode, _output.GetAwaiter().GetResult(), Error);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}

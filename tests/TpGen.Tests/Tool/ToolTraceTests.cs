@@ -1,0 +1,101 @@
+using System;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using TpGen.Tests.Support;
+using Xunit;
+
+namespace TpGen.Tests.Tool;
+
+[Collection(KernelCollection.Name)]
+public sealed class ToolTraceTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task TraceCountByReason_DuringAFlood_CountsNoSocketAsTheKernelsNoPortsDelta()
+    {
+        KernelFacility.RequireBpf();
+        using RunningProgram trace = ToolRunner.Start("trace", "skb:kfree_skb", "--count-by", "reason", "--duration", "5");
+        await trace.TracingAsync();
+
+        long before = UdpWorkload.NoPorts();
+        UdpWorkload.Flood(20_000, UdpWorkload.ClosedPort());
+        long delta = UdpWorkload.NoPorts() - before;
+        ProgramResult result = trace.Finish();
+
+        output.WriteLine(result.Output + result.Error);
+        Assert.Equal(0, result.ExitCode);
+        string[] lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("reason COUNT", lines[0]);
+        Assert.Contains($"NO_SOCKET {delta}", lines);
+        Assert.Contains("0 lost", result.Error);
+    }
+
+    [Fact]
+    public async Task TraceJson_PrintsOneTypedObjectPerEvent_AndStopsAtTheLimit()
+    {
+        KernelFacility.RequireBpf();
+        using RunningProgram trace = ToolRunner.Start("trace", "skb:kfree_skb", "--output", "json", "--filter", "reason == NO_SOCKET", "--limit", "100");
+        await trace.TracingAsync();
+
+        UdpWorkload.Flood(500, UdpWorkload.ClosedPort());
+        ProgramResult result = trace.Finish();
+
+        Assert.Equal(0, result.ExitCode);
+        string[] lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(100, lines.Length);
+        using JsonDocument first = JsonDocument.Parse(lines[0]);
+        JsonElement root = first.RootElement;
+        Assert.Equal("skb:kfree_skb", root.GetProperty("event").GetString());
+        Assert.Equal(Environment.ProcessId, root.GetProperty("pid").GetInt32());
+        Assert.Equal("NO_SOCKET", root.GetProperty("fields").GetProperty("reason").GetString());
+        Assert.Equal(0x800, root.GetProperty("fields").GetProperty("protocol").GetInt32());
+        Assert.StartsWith("0x", root.GetProperty("fields").GetProperty("skbaddr").GetString());
+    }
+
+    [Fact]
+    public async Task TraceText_PrintsTheKernelsLineFormat()
+    {
+        KernelFacility.RequireBpf();
+        using RunningProgram trace = ToolRunner.Start("trace", "skb:kfree_skb", "--filter", "reason == NO_SOCKET", "--limit", "3");
+        await trace.TracingAsync();
+
+        UdpWorkload.Flood(10, UdpWorkload.ClosedPort());
+        ProgramResult result = trace.Finish();
+
+        Assert.Equal(0, result.ExitCode);
+        string line = result.Output.Split('\n')[0];
+        // task-pid [cpu] seconds.micros: event: text (a task's name may hold spaces, as ".NET TP Worker")
+        Assert.Matches(@"^.{16}-\d+\s+\[\d{3}\]\s+\d+\.\d{6}: kfree_skb: skbaddr=[0-9a-f]{16} rx_sk=0{16} protocol=2048 location=\S+ reason: NO_SOCKET$", line);
+    }
+
+    [Theory]
+    [InlineData("reason == NO_SOCKT", "'NO_SOCKT' is not a name of 'reason' values", 11)]
+    [InlineData("protocol == 1); system(\"reboot\"", "unexpected character ';'", 15)]
+    [InlineData("protocol == 1 /* */", "unexpected character '/'", 15)]
+    [InlineData("nope > 3", "'nope' is not a field of skb:kfree_skb", 1)]
+    public void BadFilters_AreUsageErrorsThatPointAtTheColumn(string filter, string message, int column)
+    {
+        KernelFacility.RequireTracefs();
+
+        ProgramResult result = ToolRunner.Run("trace", "skb:kfree_skb", "--filter", filter);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.Contains($"column {column}", result.Error);
+        string[] lines = result.Error.Split('\n');
+        int caret = Array.FindIndex(lines, l => l.TrimEnd().EndsWith('^') && l.Trim() == "^");
+        Assert.True(caret > 0, result.Error);
+        Assert.Equal(lines[caret - 1].IndexOf(filter, StringComparison.Ordinal) + column - 1, lines[caret].IndexOf('^'));
+    }
+
+    [Fact]
+    public void CountByAFieldTheEventLacks_IsAUsageError()
+    {
+        KernelFacility.RequireTracefs();
+
+        ProgramResult result = ToolRunner.Run("trace", "skb:consume_skb", "--count-by", "reason");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("skb:consume_skb has no field 'reason'", result.Error);
+    }
+}
