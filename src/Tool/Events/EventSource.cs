@@ -35,7 +35,7 @@ internal abstract class EventSource
             IReadOnlyList<(string System, string Name)> scope = List(spec);
             var matches = scope.Where(e => spec.Matches(e.System, e.Name)).ToList();
             if (matches.Count == 0)
-                throw new UsageException($"no event matches '{spec.Text}' in {Description}{Suggestion(spec, List(null))}; 'tpgen list' shows them");
+                throw new UsageException($"no event matches '{spec.Text}' in {Description}{Suggestion(spec, scope)}; 'tpgen list' shows them");
             foreach (var match in matches)
             {
                 if (!chosen.Contains(match))
