@@ -48,7 +48,7 @@ internal sealed class ScratchProject : IDisposable
         File.WriteAllText(Path.Combine(ProjectDirectory, "Probes.cs"), source);
         Name = name;
         // Everything is readable and writable by the other user a test may build as.
-        Process.Start("chmod", ["-R", "a+rwX", Root])!.WaitForExit();
+        IsolatedDotnet.ShareWithEveryone(Root);
     }
 
     public string Root { get; }
@@ -65,35 +65,12 @@ internal sealed class ScratchProject : IDisposable
         string path = Path.Combine(ProjectDirectory, "Tracepoints", system, name, "format");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
-        Process.Start("chmod", ["-R", "a+rwX", ProjectDirectory])!.WaitForExit();
+        IsolatedDotnet.ShareWithEveryone(ProjectDirectory);
     }
 
     /// <summary>Builds the project, as root or (<paramref name="asUser"/>) as another user with no access to tracefs.</summary>
-    public ProgramResult Build(int? asUser = null)
-    {
-        var start = new ProcessStartInfo(asUser is null ? ToolRunner.Dotnet : "setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ProjectDirectory };
-        if (asUser is { } user)
-        {
-            foreach (string argument in new[] { $"--reuid={user}", $"--regid={user}", "--clear-groups", "--", ToolRunner.Dotnet })
-                start.ArgumentList.Add(argument);
-        }
-        foreach (string argument in new[] { "build", "-nodeReuse:false", "-v:n", "-clp:NoSummary" })
-            start.ArgumentList.Add(argument);
-        string home = Path.Combine(Root, "home");
-        start.Environment["HOME"] = home;
-        start.Environment["DOTNET_CLI_HOME"] = home;
-        start.Environment["NUGET_PACKAGES"] = Path.Combine(home, ".nuget", "packages");
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
-        start.Environment.Remove("MSBuildExtensionsPath");
-        start.Environment.Remove("MSBUILD_EXE_PATH");
-        using Process process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return new ProgramResult(process.ExitCode, output.Result, error);
-    }
+    public ProgramResult Build(int? asUser = null) =>
+        new IsolatedDotnet(Path.Combine(Root, "home")).Run(ProjectDirectory, ["build", "-nodeReuse:false", "-v:n", "-clp:NoSummary"], asUser);
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 
