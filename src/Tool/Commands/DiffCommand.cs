@@ -61,49 +61,23 @@ internal static class DiffCommand
     public static IReadOnlyList<string> Changes(TracepointSchema left, TracepointSchema right)
     {
         var changes = new List<string>();
-        foreach (FieldSpec field in left.Fields)
+        foreach (FieldChange change in SchemaDifference.Fields(left, right))
         {
-            FieldSpec? other = right.FindField(field.Name);
-            if (other is null)
+            FieldSpec? before = change.Before, after = change.After;
+            changes.Add(change.Kind switch
             {
-                changes.Add($"- {field.Name}: removed (was {field.Type.Text} at offset {field.Offset}, size {field.Size})");
-                continue;
-            }
-            if (other.Offset != field.Offset)
-                changes.Add($"~ {field.Name}: moved from offset {field.Offset} to {other.Offset}");
-            if (other.Size != field.Size)
-                changes.Add($"~ {field.Name}: resized from {field.Size} to {other.Size} bytes");
-            if (other.Kind != field.Kind || other.IsSigned != field.IsSigned || other.ElementSize != field.ElementSize || other.Location != field.Location)
-                changes.Add($"~ {field.Name}: retyped from {Describe(field)} to {Describe(other)}");
+                FieldChangeKind.Removed => $"- {change.Name}: removed (was {before!.Type.Text} at offset {before.Offset}, size {before.Size})",
+                FieldChangeKind.Added => $"+ {change.Name}: added ({after!.Type.Text} at offset {after.Offset}, size {after.Size})",
+                FieldChangeKind.Moved => $"~ {change.Name}: moved from offset {before!.Offset} to {after!.Offset}",
+                FieldChangeKind.Resized => $"~ {change.Name}: resized from {before!.Size} to {after!.Size} bytes",
+                _ => $"~ {change.Name}: retyped from {Describe(before!)} to {Describe(after!)}",
+            });
         }
-        foreach (FieldSpec field in right.Fields)
-        {
-            if (left.FindField(field.Name) is null)
-                changes.Add($"+ {field.Name}: added ({field.Type.Text} at offset {field.Offset}, size {field.Size})");
-        }
-        Dictionary<string, ulong> leftSymbols = Symbols(left), rightSymbols = Symbols(right);
-        var moved = leftSymbols.Where(s => rightSymbols.TryGetValue(s.Key, out ulong value) && value != s.Value)
-            .Select(s => $"{s.Key} {s.Value} -> {rightSymbols[s.Key]}").ToList();
-        if (moved.Count > 0)
-            changes.Add($"~ symbols with other values ({moved.Count}): {string.Join(", ", moved.Take(8))}{(moved.Count > 8 ? ", ..." : "")}");
+        IReadOnlyList<SymbolChange> symbols = SchemaDifference.Symbols(left, right);
+        if (symbols.Count > 0)
+            changes.Add($"~ symbols with other values ({symbols.Count}): {string.Join(", ", symbols.Take(8).Select(s => $"{s.Name} {s.Before} -> {s.After}"))}{(symbols.Count > 8 ? ", ..." : "")}");
         return changes;
     }
 
     private static string Describe(FieldSpec field) => $"'{field.Type.Text}' ({(field.IsSigned ? "signed" : "unsigned")} {field.Kind.ToString().ToLowerInvariant()})";
-
-    private static Dictionary<string, ulong> Symbols(TracepointSchema schema)
-    {
-        var symbols = new Dictionary<string, ulong>();
-        if (schema.Print is null)
-            return symbols;
-        foreach (SymbolTable table in PrintExprWalker.SymbolTables(schema.Print))
-        {
-            foreach (SymbolEntry entry in table.Entries)
-            {
-                if (entry.IsResolved)
-                    symbols.TryAdd(entry.Name, entry.Value);
-            }
-        }
-        return symbols;
-    }
 }
