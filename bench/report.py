@@ -101,6 +101,13 @@ def main():
         print(f"| {LABELS[tracer]} | {fmt(ratio('events_per_s'), '{:.3f}×')} | {fmt(ratio('slowdown'), '{:.3f}×')} | "
               f"{fmt(excess, '{:.2f}×')} | {fmt(ratio('us_per_event'), '{:.2f}×')} | {fmt(ratio('rss_mb'), '{:.2f}×')} |")
 
+    disturbed = [r for r in rows if r.get("foreign_noports", 0) > 0]
+    if disturbed:
+        print(f"\nWARNING: in {len(disturbed)} of {len(rows)} runs another program sent UDP to a closed port while the "
+              f"tracer was attached ({sum(r['foreign_noports'] for r in disturbed):,.0f} NoPorts in all); every tracer "
+              "counts those drops too, so their delivered and lost numbers are not exact: "
+              + ", ".join(sorted({f"{r['tracer']} rep {int(r['rep'])}" for r in disturbed})) + ".")
+
     callback = summary.get("tpgen-callback")
     if callback is not None:
         events_ok = callback["events_per_s"] is not None and base["events_per_s"] and callback["events_per_s"] >= 0.9 * base["events_per_s"]
