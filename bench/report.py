@@ -28,6 +28,9 @@ def median(values):
 
 
 def main():
+    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0 if len(sys.argv) >= 2 else 2
     path = sys.argv[1]
     ticks = float(sys.argv[2]) if len(sys.argv) > 2 else 100.0
     with open(path, newline="") as handle:
