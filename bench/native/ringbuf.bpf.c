@@ -9,15 +9,7 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
-
-struct header {
-    __u64 timestamp_ns;
-    __u32 cpu;
-    __u16 event_index;
-    __u16 flags;
-    __u32 tgid;
-    __u32 record_size;
-};
+#include "record_header.h"
 
 /* skb:kfree_skb as /sys/kernel/tracing/events/skb/kfree_skb/format lays it out. */
 struct kfree_skb_record {

@@ -18,15 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tracefs.h"
-
-struct header {
-    __u64 timestamp_ns;
-    __u32 cpu;
-    __u16 event_index;
-    __u16 flags;
-    __u32 tgid;
-    __u32 record_size;
-};
+#include "record_header.h"
 
 static volatile sig_atomic_t stopping;
 static unsigned long long events, nosocket;
