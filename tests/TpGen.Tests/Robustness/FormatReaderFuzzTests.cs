@@ -1,0 +1,102 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using TpGen.Emitters;
+using TpGen.Emitters.Bpf;
+using TpGen.Emitters.CSharp;
+using TpGen.Frontends;
+using TpGen.Frontends.Tracefs;
+using TpGen.Schema;
+using TpGen.Tests.Support;
+using TpGen.Text;
+using Xunit;
+
+namespace TpGen.Tests.Robustness;
+
+/// <summary>
+/// The format reader (and the print fmt, C type and format string parsers behind it) on mutated
+/// real formats: it reports bad input, never throws anything else, never hangs, and what it
+/// accepts is a schema the emitters can use.
+/// </summary>
+public sealed class FormatReaderFuzzTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task MutatedFormats_AreReadOrRejectedWithDiagnostics_AndWhatIsAcceptedIsSelfConsistentAndEmits()
+    {
+        FormatSeed[] seeds = FormatMutations.Seeds;
+        output.WriteLine($"{seeds.Length} seed formats ({FormatMutations.FixtureSeeds.Length} fixtures)");
+        long accepted = 0;
+
+        long cases = await Fuzzing.CheckAsync(
+            FormatMutations.Cases(seeds.Length),
+            input =>
+            {
+                FormatSeed seed = seeds[input.Seed];
+                if (Check(seed, FormatMutations.Apply(seed.Text, input.Edits)))
+                    System.Threading.Interlocked.Increment(ref accepted);
+            },
+            Fuzzing.Cases(4_000, 1_000_000),
+            TimeSpan.FromSeconds(2),
+            input => $"{seeds[input.Seed]} with {string.Join(", ", input.Edits)}:\n{Fuzzing.Shorten(FormatMutations.Apply(seeds[input.Seed].Text, input.Edits), 2000)}",
+            output,
+            "format reader");
+
+        output.WriteLine($"{accepted} of {cases} mutated formats were accepted");
+        Assert.True(accepted > cases / 20 && accepted < cases - cases / 20, "the mutations should both break formats and keep them readable often");
+    }
+
+    /// <summary>Inputs the fuzzing found that once broke a property, kept as they were found (shrunk).</summary>
+    [Theory]
+    [InlineData("skb", "kfree_skb", "name: kfree_skb\nID: 1\nformat:\n\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n\tfield:void * skbaddr;\toffset:8;\tsize:8;\tsigned:0;\n\nprint fmt: \"%p\", REC->skbaddr\n")]
+    public void FoundByFuzzing_StillReadOrRejectedCleanly(string system, string name, string text)
+    {
+        Check(new FormatSeed(system, name, text), text);
+    }
+
+    /// <summary>Reads <paramref name="text"/> every way a caller can; true when it was accepted.</summary>
+    internal static bool Check(FormatSeed seed, string text)
+    {
+        string path = $"/fuzz/{seed.System}/{seed.Name}/format";
+        FormatReadResult result = FormatFileReader.Read(text, seed.System, path, seed.Name);
+        foreach (FormatDiagnostic diagnostic in result.Diagnostics)
+        {
+            Assert.Equal(path, diagnostic.File);
+            Assert.True(diagnostic.Line >= 1 && diagnostic.Column >= 1, $"diagnostic at line {diagnostic.Line}, column {diagnostic.Column}: {diagnostic}");
+            Assert.False(string.IsNullOrWhiteSpace(diagnostic.Message));
+            Assert.DoesNotContain('\0', diagnostic.Message);
+        }
+
+        try
+        {
+            TracepointSchema thrown = FormatFileReader.ReadOrThrow(text, seed.System, path, seed.Name);
+            Assert.Equal(result.Schema, thrown);
+        }
+        catch (FormatParseException e)
+        {
+            Assert.Null(result.Schema);
+            Assert.True(e.Diagnostic.IsError);
+        }
+
+        // The header_page grammar is the same field lines: any text is read or reported.
+        FormatFileReader.ReadHeaderPage(text, "header_page");
+
+        TracepointSchema? schema = result.Schema;
+        if (schema is null)
+        {
+            Assert.Contains(result.Diagnostics, d => d.IsError);
+            return false;
+        }
+        Assert.DoesNotContain(result.Diagnostics, d => d.IsError);
+        Assert.Empty(SchemaInvariants.Violations(schema));
+
+        // What the generator, tpgen show and tpgen trace do with an accepted schema.
+        var probeSet = new ProbeSetSpec("Fuzz", EquatableArray<ContainingTypeSpec>.Empty, "Probe", new EquatableArray<TracepointSchema>([schema]));
+        Assert.False(string.IsNullOrEmpty(CSharpEmitter.EmitWithNotes(probeSet).Source));
+        Assert.False(string.IsNullOrEmpty(BpfEmitter.Emit(probeSet.FullName, [schema])));
+
+        // A written snapshot (tpgen pull of a BTF or header schema, tpgen trace's definitions) reads back the same.
+        string written = FormatFileWriter.Write(schema);
+        Assert.Equal(schema, FormatFileReader.ReadOrThrow(written, schema.System, "written", schema.Name));
+        return true;
+    }
+}

@@ -1,0 +1,96 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using CsCheck;
+using Xunit;
+
+namespace TpGen.Tests.Support;
+
+/// <summary>
+/// Runs property checks over generated inputs (CsCheck), in a short form in the normal suite and
+/// a long form when TPGEN_LONG=1. Every case must end within a bounded time, and the whole run
+/// too: a case that hangs fails the test instead of stalling it.
+/// </summary>
+internal static class Fuzzing
+{
+    /// <summary>The environment variable that selects the long form of fuzz tests and other long runs.</summary>
+    public const string LongVariable = "TPGEN_LONG";
+
+    public static bool IsLong => Environment.GetEnvironmentVariable(LongVariable) == "1";
+
+    /// <summary>The number of cases: <paramref name="shortForm"/> normally, <paramref name="longForm"/> with TPGEN_LONG=1.</summary>
+    public static long Cases(long shortForm, long longForm) => IsLong ? longForm : shortForm;
+
+    /// <summary>
+    /// Checks <paramref name="property"/> on <paramref name="cases"/> inputs from <paramref name="gen"/>.
+    /// CsCheck shrinks a failing input to a small one and reports it with the seed that replays it
+    /// (set CsCheck_Seed to replay). Returns the number of cases run.
+    /// </summary>
+    public static async Task<long> CheckAsync<T>(
+        Gen<T> gen,
+        Action<T> property,
+        long cases,
+        TimeSpan perCase,
+        Func<T, string> print,
+        ITestOutputHelper output,
+        string what)
+    {
+        long run = 0;
+        long slowestTicks = 0;
+        string slowest = "";
+        var clock = Stopwatch.StartNew();
+        Task sampling = Task.Run(() => gen.Sample(
+            value =>
+            {
+                long start = Stopwatch.GetTimestamp();
+                property(value);
+                long ticks = Stopwatch.GetTimestamp() - start;
+                Interlocked.Increment(ref run);
+                if (ticks > Interlocked.Read(ref slowestTicks))
+                {
+                    Interlocked.Exchange(ref slowestTicks, ticks);
+                    slowest = Shorten(print(value));
+                }
+                TimeSpan elapsed = Stopwatch.GetElapsedTime(start, start + ticks);
+                if (elapsed > perCase)
+                    throw new TimeoutException($"one {what} case took {elapsed.TotalMilliseconds:0} ms, more than the {perCase.TotalMilliseconds:0} ms any input may take");
+            },
+            writeLine: output.WriteLine,
+            iter: cases,
+            print: print));
+
+        // A case that never returns would hold its thread for ever: the run as a whole is bounded too.
+        TimeSpan overall = IsLong ? TimeSpan.FromHours(6) : TimeSpan.FromMinutes(5);
+        try
+        {
+            await sampling.WaitAsync(overall, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException) when (!sampling.IsCompleted)
+        {
+            Assert.Fail($"{what}: the cases did not finish within {overall}: one hangs (slowest finished: {slowest})");
+        }
+        output.WriteLine($"{what}: {Interlocked.Read(ref run)} cases in {clock.Elapsed.TotalSeconds:0.0} s ({(IsLong ? "long" : "short")} form); slowest {Stopwatch.GetElapsedTime(0, slowestTicks).TotalMilliseconds:0.0} ms");
+        return Interlocked.Read(ref run);
+    }
+
+    /// <summary>Outside text for a message: printable, and not too long.</summary>
+    public static string Shorten(string text, int length = 400)
+    {
+        var builder = new System.Text.StringBuilder(Math.Min(text.Length, length) + 16);
+        foreach (char c in text)
+        {
+            if (builder.Length >= length)
+                return builder.Append("...(").Append(text.Length).Append(" chars)").ToString();
+            builder.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when c < ' ' || c is > '~' and < '\u00a0' || char.IsSurrogate(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+        return builder.ToString();
+    }
+}
