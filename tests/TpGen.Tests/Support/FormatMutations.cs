@@ -101,9 +101,9 @@ internal static class FormatMutations
         "void", "int *", "unsigned", "signed char", "long long", "__data_loc", "char[-1]", "char[0x10]", "struct", "enum", "int[]", "float",
     };
 
-    private static readonly Regex FieldLine = new(@"field:(?<declaration>[^;\n]*);\s*offset:(?<offset>[^;\n]*);\s*size:(?<size>[^;\n]*);", RegexOptions.CultureInvariant);
-    private static readonly Regex Digits = new(@"-?\d+", RegexOptions.CultureInvariant);
-    private static readonly Regex RecordReference = new(@"REC->(?<name>\w+)|__get_\w+\((?<name>\w+)\)", RegexOptions.CultureInvariant);
+    private static readonly Regex FieldLine = new(@"field:(?<declaration>[^;\n]*);\s*offset:(?<offset>[^;\n]*);\s*size:(?<size>[^;\n]*);", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    private static readonly Regex Digits = new(@"-?\d+", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    private static readonly Regex RecordReference = new(@"REC->(?<name>\w+)|__get_\w+\((?<name>\w+)\)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     public static string Apply(string text, Mutation edit)
     {
@@ -207,9 +207,14 @@ internal static class FormatMutations
                 int lineEnd = text.IndexOf('\n', field.Index);
                 if (lineEnd < 0)
                     lineEnd = text.Length;
-                string line = text.Substring(lineStart, lineEnd - lineStart);
+                // The line again, under the name of another field (or its own).
+                Group declaration = field.Groups["declaration"];
                 string name = Name(fields[edit.B % fields.Count].Groups["declaration"].Value);
-                string copy = name.Length == 0 ? line : Regex.Replace(line, @"\w+(?=(\[[^\]]*\])*;)", name);
+                string own = Name(declaration.Value);
+                int nameAt = declaration.Value.LastIndexOf(own, StringComparison.Ordinal);
+                string copy = text.Substring(lineStart, lineEnd - lineStart);
+                if (own.Length > 0 && nameAt >= 0)
+                    copy = text.Substring(lineStart, declaration.Index + nameAt - lineStart) + name + text.Substring(declaration.Index + nameAt + own.Length, lineEnd - (declaration.Index + nameAt + own.Length));
                 return text.Insert(lineEnd, "\n" + copy);
             }
             case MutationKind.UnknownPrintField:
@@ -247,10 +252,25 @@ internal static class FormatMutations
 
     private static string Insert(string text, int at, string inserted) => text.Insert(at % (text.Length + 1), inserted);
 
+    // The last identifier before any [..] suffixes: the field's name. (No regex: declarations may be 70,000 characters.)
     private static string Name(string declaration)
     {
-        Match name = Regex.Match(declaration, @"(\w+)\s*(\[[^\]]*\]\s*)*$");
-        return name.Success ? name.Groups[1].Value : "";
+        int end = declaration.Length;
+        while (true)
+        {
+            while (end > 0 && char.IsWhiteSpace(declaration[end - 1]))
+                end--;
+            if (end == 0 || declaration[end - 1] != ']')
+                break;
+            int open = declaration.LastIndexOf('[', end - 1);
+            if (open < 0)
+                return "";
+            end = open;
+        }
+        int start = end;
+        while (start > 0 && (char.IsAsciiLetterOrDigit(declaration[start - 1]) || declaration[start - 1] == '_'))
+            start--;
+        return declaration.Substring(start, end - start);
     }
 
     // Rewrites one field line's declaration, offset or size (null keeps it).

@@ -36,6 +36,7 @@ internal static class Fuzzing
         ITestOutputHelper output,
         string what)
     {
+        var running = new System.Collections.Concurrent.ConcurrentDictionary<int, (T Value, long Start)>();
         long run = 0;
         long slowestTicks = 0;
         string slowest = "";
@@ -44,8 +45,10 @@ internal static class Fuzzing
             value =>
             {
                 long start = Stopwatch.GetTimestamp();
+                running[Environment.CurrentManagedThreadId] = (value, start);
                 property(value);
                 long ticks = Stopwatch.GetTimestamp() - start;
+                running.TryRemove(Environment.CurrentManagedThreadId, out _);
                 Interlocked.Increment(ref run);
                 if (ticks > Interlocked.Read(ref slowestTicks))
                 {
@@ -61,14 +64,17 @@ internal static class Fuzzing
             print: print));
 
         // A case that never returns would hold its thread for ever: the run as a whole is bounded too.
-        TimeSpan overall = IsLong ? TimeSpan.FromHours(6) : TimeSpan.FromMinutes(5);
+        TimeSpan overall = IsLong ? TimeSpan.FromHours(6) : TimeSpan.FromMinutes(3);
         try
         {
             await sampling.WaitAsync(overall, TestContext.Current.CancellationToken);
         }
         catch (TimeoutException) when (!sampling.IsCompleted)
         {
-            Assert.Fail($"{what}: the cases did not finish within {overall}: one hangs (slowest finished: {slowest})");
+            var stuck = new System.Text.StringBuilder();
+            foreach ((T value, long start) in running.Values)
+                stuck.Append($"\nrunning for {Stopwatch.GetElapsedTime(start).TotalSeconds:0} s: {Shorten(print(value), 4000)}");
+            Assert.Fail($"{what}: the cases did not finish within {overall}: {(running.IsEmpty ? "no case is running" : "these hang:")}{stuck}");
         }
         output.WriteLine($"{what}: {Interlocked.Read(ref run)} cases in {clock.Elapsed.TotalSeconds:0.0} s ({(IsLong ? "long" : "short")} form); slowest {Stopwatch.GetElapsedTime(0, slowestTicks).TotalMilliseconds:0.0} ms");
         return Interlocked.Read(ref run);
