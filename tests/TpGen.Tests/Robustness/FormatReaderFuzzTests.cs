@@ -45,12 +45,18 @@ public sealed class FormatReaderFuzzTests(ITestOutputHelper output)
         Assert.True(accepted > cases / 20 && accepted < cases - cases / 20, "the mutations should both break formats and keep them readable often");
     }
 
-    /// <summary>Inputs the fuzzing found that once broke a property, kept as they were found (shrunk).</summary>
+    // Inputs the fuzzing found that broke a property, cut down by hand: regression cases.
+
     [Theory]
-    [InlineData("skb", "kfree_skb", "name: kfree_skb\nID: 1\nformat:\n\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n\tfield:void * skbaddr;\toffset:8;\tsize:8;\tsigned:0;\n\nprint fmt: \"%p\", REC->skbaddr\n")]
-    public void FoundByFuzzing_StillReadOrRejectedCleanly(string system, string name, string text)
+    // offset + size overflowed int and wrapped negative, so the field passed the record bound.
+    [InlineData("\tfield:int common_pid;\toffset:65535;\tsize:2147483647;\tsigned:1;")]
+    [InlineData("\tfield:int common_pid;\toffset:2147483647;\tsize:4;\tsigned:1;")]
+    public void FieldsPastTheRecord_AreRejected(string field)
     {
-        Check(new FormatSeed(system, name, text), text);
+        string text = $"name: e\nID: 1\nformat:\n{field}\n\n\tfield:int nonce;\toffset:8;\tsize:4;\tsigned:1;\n\nprint fmt: \"%d\", REC->nonce\n";
+
+        Assert.False(Check(new FormatSeed("s", "e", text), text));
+        Assert.Contains("lies outside a record", Assert.Single(FormatFileReader.Read(text, "s", "f", "e").Diagnostics).Message);
     }
 
     /// <summary>Reads <paramref name="text"/> every way a caller can; true when it was accepted.</summary>

@@ -302,7 +302,7 @@ public static class FormatFileReader
                 Error(line, column, $"field '{name}' lacks {(offset is null ? "offset" : "size")}");
                 return false;
             }
-            if (offset < 0 || size < 0 || offset + size > MaxRecordSize)
+            if (offset < 0 || size < 0 || (long)offset + size > MaxRecordSize)
             {
                 Error(line, column, $"field '{name}' at offset {offset} with size {size} lies outside a record (0 to {MaxRecordSize} bytes)");
                 return false;
