@@ -51,12 +51,16 @@ public sealed class FormatReaderFuzzTests(ITestOutputHelper output)
     // offset + size overflowed int and wrapped negative, so the field passed the record bound.
     [InlineData("\tfield:int common_pid;\toffset:65535;\tsize:2147483647;\tsigned:1;")]
     [InlineData("\tfield:int common_pid;\toffset:2147483647;\tsize:4;\tsigned:1;")]
-    public void FieldsPastTheRecord_AreRejected(string field)
+    // A field of size 0 that is not a flexible array read as an opaque field of 0-byte elements.
+    [InlineData("\tfield:int vector;\toffset:8;\tsize:0;\tsigned:1;")]
+    [InlineData("\tfield:char comm[16];\toffset:8;\tsize:0;\tsigned:1;")]
+    [InlineData("\tfield:char comm[TASK_COMM_LEN];\toffset:8;\tsize:0;\tsigned:1;")]
+    public void FieldsPastTheRecordOrEmpty_AreRejected(string field)
     {
         string text = $"name: e\nID: 1\nformat:\n{field}\n\n\tfield:int nonce;\toffset:8;\tsize:4;\tsigned:1;\n\nprint fmt: \"%d\", REC->nonce\n";
 
         Assert.False(Check(new FormatSeed("s", "e", text), text));
-        Assert.Contains("lies outside a record", Assert.Single(FormatFileReader.Read(text, "s", "f", "e").Diagnostics).Message);
+        Assert.Contains(field.Contains("size:0") ? "has size 0" : "lies outside a record", Assert.Single(FormatFileReader.Read(text, "s", "f", "e").Diagnostics).Message);
     }
 
     /// <summary>Reads <paramref name="text"/> every way a caller can; true when it was accepted.</summary>

@@ -324,6 +324,13 @@ public static class FormatFileReader
                 return FieldRules.Dynamic(name, type, offset, signed, isCommon);
             }
 
+            // Only a flexible array (name[]) is empty; any other field of size 0 has nothing to read.
+            if (size == 0 && type.ArrayLength != 0)
+            {
+                Error(line, column, $"field '{name}' has size 0; only a flexible array ({name}[]) can be empty");
+                return null;
+            }
+
             if (type.ArrayLength is int length)
             {
                 int count;
