@@ -48,6 +48,19 @@ public sealed class FormatReaderFuzzTests(ITestOutputHelper output)
     // Inputs the fuzzing found that broke a property, cut down by hand: regression cases.
 
     [Theory]
+    // No blank line, so common fields are known by their names; the writer put one after the
+    // leading common fields, and common_pid, after 'val', read back as the event's own field.
+    [InlineData("\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\tfield:int val;\toffset:8;\tsize:4;\tsigned:1;\n\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n")]
+    // No common fields at all: the writer's blank line before 'val' was ignored and the one after made it common.
+    [InlineData("\tfield:int val;\toffset:8;\tsize:4;\tsigned:1;\n")]
+    public void SchemasWhoseCommonFieldsDoNotLead_AreWrittenSoTheyReadBackTheSame(string fields)
+    {
+        string text = "name: e\nID: 1\nformat:\n" + fields + "print fmt: \"%d\", REC->val\n";
+
+        Assert.True(Check(new FormatSeed("s", "e", text), text));
+    }
+
+    [Theory]
     // offset + size overflowed int and wrapped negative, so the field passed the record bound.
     [InlineData("\tfield:int common_pid;\toffset:65535;\tsize:2147483647;\tsigned:1;")]
     [InlineData("\tfield:int common_pid;\toffset:2147483647;\tsize:4;\tsigned:1;")]
