@@ -61,6 +61,16 @@ public sealed class FormatReaderFuzzTests(ITestOutputHelper output)
     }
 
     [Theory]
+    // A print fmt's conversion was quoted raw: NUL and other control characters reached the diagnostic and the schema's print problem.
+    [InlineData("name: e\nID: 1\nformat:\n\tfield:int x;\toffset:8;\tsize:4;\tsigned:1;\n\nprint fmt: \"x=%08l\0x\", REC->x\n")]
+    [InlineData("name: e\nID: 1\nformat:\n\tfield:int x;\toffset:8;\tsize:4;\tsigned:1;\n\nprint fmt: \"x=%\u0007\", REC->x\n")]
+    public void DiagnosticsAndPrintProblems_QuoteTheInputPrintably(string text)
+    {
+        Check(new FormatSeed("s", "e", text), text);
+        Assert.NotEmpty(FormatFileReader.Read(text, "s", "f", "e").Diagnostics);
+    }
+
+    [Theory]
     // offset + size overflowed int and wrapped negative, so the field passed the record bound.
     [InlineData("\tfield:int common_pid;\toffset:65535;\tsize:2147483647;\tsigned:1;")]
     [InlineData("\tfield:int common_pid;\toffset:2147483647;\tsize:4;\tsigned:1;")]
@@ -86,7 +96,7 @@ public sealed class FormatReaderFuzzTests(ITestOutputHelper output)
             Assert.Equal(path, diagnostic.File);
             Assert.True(diagnostic.Line >= 1 && diagnostic.Column >= 1, $"diagnostic at line {diagnostic.Line}, column {diagnostic.Column}: {diagnostic}");
             Assert.False(string.IsNullOrWhiteSpace(diagnostic.Message));
-            Assert.DoesNotContain('\0', diagnostic.Message);
+            Assert.DoesNotContain(diagnostic.Message, c => c < ' ' || c == 127);
         }
 
         try
@@ -104,6 +114,8 @@ public sealed class FormatReaderFuzzTests(ITestOutputHelper output)
         FormatFileReader.ReadHeaderPage(text, "header_page");
 
         TracepointSchema? schema = result.Schema;
+        if (schema?.PrintProblem is { } problem)
+            Assert.DoesNotContain(problem, c => c < ' ' || c == 127);
         if (schema is null)
         {
             Assert.Contains(result.Diagnostics, d => d.IsError);
