@@ -19,8 +19,12 @@ internal static class Fuzzing
 
     public static bool IsLong => Environment.GetEnvironmentVariable(LongVariable) == "1";
 
-    /// <summary>The number of cases: <paramref name="shortForm"/> normally, <paramref name="longForm"/> with TPGEN_LONG=1.</summary>
-    public static long Cases(long shortForm, long longForm) => IsLong ? longForm : shortForm;
+    /// <summary>
+    /// The number of cases: <paramref name="shortForm"/> normally, <paramref name="longForm"/> with
+    /// TPGEN_LONG=1, or TPGEN_FUZZ_CASES when set (to replay a seed quickly, or to search longer).
+    /// </summary>
+    public static long Cases(long shortForm, long longForm) =>
+        long.TryParse(Environment.GetEnvironmentVariable("TPGEN_FUZZ_CASES"), out long cases) && cases > 0 ? cases : IsLong ? longForm : shortForm;
 
     /// <summary>
     /// Checks <paramref name="property"/> on <paramref name="cases"/> inputs from <paramref name="gen"/>.
