@@ -80,6 +80,18 @@ public sealed class BtfFuzzTests(ITestOutputHelper output)
         Assert.Equal(1, Check(bytes));
     }
 
+    [Fact]
+    public void AMemberOfSizeZeroThatIsNotAFlexibleArray_IsCorruptInput()
+    {
+        // A corrupt int of size 0 read as an opaque field of 0-byte elements.
+        byte[] bytes = MiniKernel.Bytes(b => b.Struct("trace_event_raw_e", 16, ("ent", b.TraceEntry, 0), ("x", b.Int("empty", 0), 64), ("y", b.U32Type, 64)));
+        BtfData btf = BtfData.Parse(bytes, "fuzz.btf");
+
+        var error = Assert.Throws<FormatParseException>(() => BtfSchemaReader.Read(btf, "s", "e"));
+        Assert.Contains("member 'x' has size 0", error.Message);
+        Assert.Equal(0, Check(bytes));
+    }
+
     /// <summary>Reads <paramref name="bytes"/> as the tools would; the number of schemas read, or -1 when the blob was rejected.</summary>
     internal static int Check(byte[] bytes)
     {

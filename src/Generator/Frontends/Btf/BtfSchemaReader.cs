@@ -204,6 +204,9 @@ public static class BtfSchemaReader
 
             BtfFieldType described = BtfFieldType.Describe(_btf, member.Type, owner, member.Name);
             CType ctype = described.Type;
+            // As in a format file: only a flexible array is empty.
+            if (described.Size == 0 && ctype.ArrayLength != 0)
+                throw Error($"member '{member.Name}' has size 0 ({BtfData.Printable(ctype.Text)}); only a flexible array can be empty");
             CheckInside(member.Name, offset, described.Size);
             FieldSpec field = ctype.ArrayLength is int count
                 ? new FieldSpec(member.Name, ctype, offset, described.Size, described.IsSigned, FieldRules.ArrayKind(ctype), described.ElementSize, count, isCommon)
