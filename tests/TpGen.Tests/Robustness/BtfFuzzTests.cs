@@ -92,6 +92,19 @@ public sealed class BtfFuzzTests(ITestOutputHelper output)
         Assert.Equal(0, Check(bytes));
     }
 
+    [Theory]
+    [InlineData("__data_loc_3")]
+    [InlineData("__rel_loc_9lives")]
+    public void ADynamicFieldWhoseNameIsNotAnIdentifier_IsCorruptInput(string member)
+    {
+        // "__data_loc_3" is an identifier, but the field it describes, "3", is not: it reached the schema.
+        byte[] bytes = MiniKernel.Bytes(b => b.Struct("trace_event_raw_e", 12, ("ent", b.TraceEntry, 0), (member, b.U32Type, 64)));
+
+        var error = Assert.Throws<FormatParseException>(() => BtfSchemaReader.Read(BtfData.Parse(bytes, "fuzz.btf"), "s", "e"));
+        Assert.Contains("is not a C identifier", error.Message);
+        Assert.Equal(0, Check(bytes));
+    }
+
     /// <summary>Reads <paramref name="bytes"/> as the tools would; the number of schemas read, or -1 when the blob was rejected.</summary>
     internal static int Check(byte[] bytes)
     {

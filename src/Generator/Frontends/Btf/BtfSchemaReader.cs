@@ -190,6 +190,8 @@ public static class BtfSchemaReader
 
             if (dynamicName is not null && !isCommon)
             {
+                if (!CTokenizer.IsIdentifier(dynamicName))
+                    throw Error($"has a member named '{BtfData.Printable(member.Name)}', whose field name '{BtfData.Printable(dynamicName)}' is not a C identifier");
                 long size = BtfFieldType.SizeOf(_btf, member.Type, _raw, member.Name);
                 if (size != 4)
                     throw Error($"member '{member.Name}' is {size} bytes; a __data_loc/__rel_loc word is 4");
