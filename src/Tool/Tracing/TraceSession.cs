@@ -32,6 +32,8 @@ internal static class TraceSession
 {
     public static int Run(TraceRequest request, TextWriter error, IProgress<string> progress, CancellationToken cancellation)
     {
+        // First, so that a user without the capabilities is told which ones, not that tracefs is unreadable.
+        Privileges.Require();
         EventCatalog catalog = EventCatalog.Open(null);
         var schemas = catalog.Resolve(request.Events).Select(e => catalog.Read(e.System, e.Name)).ToList();
         if (schemas.Count > ushort.MaxValue)

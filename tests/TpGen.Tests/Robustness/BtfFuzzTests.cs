@@ -105,6 +105,34 @@ public sealed class BtfFuzzTests(ITestOutputHelper output)
         Assert.Equal(0, Check(bytes));
     }
 
+    [Fact]
+    public void AnEnumOfASizeNoEnumHas_IsCorruptInput()
+    {
+        // An enum64 whose size word was corrupted to 7 gave the schema a 7-byte enum.
+        byte[] bytes = MiniKernel.Bytes(b =>
+        {
+            int wide = b.Enum64("wide", true, ("W", -1));
+            b.Struct("trace_event_raw_e", 16, ("ent", b.TraceEntry, 0), ("w", wide, 64));
+        });
+        BitConverter.TryWriteBytes(bytes.AsSpan(IndexOf(bytes, 8u, afterInfo: 0x93000001)), 7u);
+        BtfData btf = BtfData.Parse(bytes, "fuzz.btf");
+
+        Assert.Contains("an enum is 1, 2, 4 or 8", Assert.Throws<FormatParseException>(() => BtfSchemaReader.Read(btf, "s", "e")).Message);
+        Assert.Contains("an enum is 1, 2, 4 or 8", Assert.Throws<FormatParseException>(() => BtfSchemaReader.FindEnum(btf, "wide")).Message);
+        Assert.Equal(0, Check(bytes));
+    }
+
+    // The offset of the word <paramref name="value"/> that follows an info word <paramref name="afterInfo"/>: a record's size.
+    private static int IndexOf(byte[] bytes, uint value, uint afterInfo)
+    {
+        for (int at = 24; at + 8 <= bytes.Length; at += 4)
+        {
+            if (BitConverter.ToUInt32(bytes, at) == afterInfo && BitConverter.ToUInt32(bytes, at + 4) == value)
+                return at + 4;
+        }
+        throw new InvalidOperationException("no such record");
+    }
+
     /// <summary>Reads <paramref name="bytes"/> as the tools would; the number of schemas read, or -1 when the blob was rejected.</summary>
     internal static int Check(byte[] bytes)
     {

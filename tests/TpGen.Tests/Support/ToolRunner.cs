@@ -25,13 +25,25 @@ internal static class ToolRunner
     public static ProgramResult Run(params string[] arguments) => Start(arguments).Finish();
 
     /// <summary>Starts <c>tpgen</c>; the caller reads its streams and waits.</summary>
-    public static RunningProgram Start(params string[] arguments)
+    public static RunningProgram Start(params string[] arguments) => StartUnder([], TpGen, "tpgen trace: tracing", arguments);
+
+    /// <summary>Starts samples/DropWatch; <see cref="RunningProgram.StartedAsync"/> waits until it watches.</summary>
+    public static RunningProgram StartDropWatch(params string[] arguments) => StartUnder([], DropWatch, "dropwatch: watching", arguments);
+
+    /// <summary>Runs <c>tpgen</c> under a wrapper command such as setpriv, and waits for it.</summary>
+    public static ProgramResult RunUnder(string[] wrapper, params string[] arguments) => StartUnder(wrapper, TpGen, "tpgen trace: tracing", arguments).Finish();
+
+    private static RunningProgram StartUnder(string[] wrapper, string assembly, string startedMarker, string[] arguments)
     {
-        var start = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(TpGen);
+        var start = new ProcessStartInfo(wrapper.Length > 0 ? wrapper[0] : Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        for (int i = 1; i < wrapper.Length; i++)
+            start.ArgumentList.Add(wrapper[i]);
+        if (wrapper.Length > 0)
+            start.ArgumentList.Add(Dotnet);
+        start.ArgumentList.Add(assembly);
         foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
-        return new RunningProgram(Process.Start(start)!);
+        return new RunningProgram(Process.Start(start)!, startedMarker);
     }
 
     private static string Built(string project, string assembly)
@@ -50,8 +62,11 @@ internal sealed class RunningProgram : IDisposable
     private readonly System.Text.StringBuilder _error = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public RunningProgram(Process process)
+    private readonly string _startedMarker;
+
+    public RunningProgram(Process process, string startedMarker = "tpgen trace: tracing")
     {
+        _startedMarker = startedMarker;
         _process = process;
         _output = process.StandardOutput.ReadToEndAsync();
         process.ErrorDataReceived += (_, line) =>
@@ -60,7 +75,7 @@ internal sealed class RunningProgram : IDisposable
                 return;
             lock (_error)
                 _error.AppendLine(line.Data);
-            if (line.Data.Contains("tpgen trace: tracing", StringComparison.Ordinal))
+            if (line.Data.Contains(_startedMarker, StringComparison.Ordinal))
                 _started.TrySetResult();
         };
         process.BeginErrorReadLine();
@@ -69,10 +84,13 @@ internal sealed class RunningProgram : IDisposable
     public int Id => _process.Id;
 
     /// <summary>Waits until <c>tpgen trace</c> says it is tracing (its programs are attached).</summary>
-    public async Task TracingAsync()
+    public Task TracingAsync() => StartedAsync();
+
+    /// <summary>Waits until the program says it has attached (tpgen trace "tracing", DropWatch "watching").</summary>
+    public async Task StartedAsync()
     {
         Task first = await Task.WhenAny(_started.Task, _process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(120)));
-        Assert.True(_started.Task.IsCompleted, "tpgen trace did not start tracing: " + Error);
+        Assert.True(_started.Task.IsCompleted, $"the program did not say '{_startedMarker}': " + Error);
     }
 
     public string Error

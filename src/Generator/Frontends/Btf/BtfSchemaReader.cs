@@ -102,13 +102,16 @@ public static class BtfSchemaReader
         {
             IReadOnlyList<BtfType> found = btf.FindByName(kind, tag);
             if (found.Count > 0)
-                return ToEnumSpec(found[0], tag);
+                return ToEnumSpec(btf, found[0], tag);
         }
         return null;
     }
 
-    private static EnumSpec ToEnumSpec(BtfType type, string name)
+    private static EnumSpec ToEnumSpec(BtfData btf, BtfType type, string name)
     {
+        // C enums, and so BTF's (the kernel's verifier checks it), are 1, 2, 4 or 8 bytes.
+        if (type.Size is not (1 or 2 or 4 or 8))
+            throw btf.Error(type.Id, $"{btf.Describe(type.Id)} is {type.Size} bytes; an enum is 1, 2, 4 or 8");
         var members = new EnumMember[type.Enumerators.Count];
         for (int i = 0; i < members.Length; i++)
             members[i] = new EnumMember(type.Enumerators[i].Name, type.Enumerators[i].Value);
@@ -216,7 +219,7 @@ public static class BtfSchemaReader
             _fields.Add(field);
 
             if (!isCommon && described.Enum is { } enumType && described.EnumName is { } enumName && _enumNames.Add(enumName))
-                Enums.Add(ToEnumSpec(enumType, enumName));
+                Enums.Add(ToEnumSpec(_btf, enumType, enumName));
         }
 
         private int ByteOffset(BtfMember member, BtfType owner)
