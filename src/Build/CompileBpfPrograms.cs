@@ -54,6 +54,7 @@ public sealed class CompileBpfPrograms : Microsoft.Build.Utilities.Task
         if (programs.Count == 0)
             return true;
 
+        WarnWithoutLibbpf();
         string? clang = BpfCompiler.FindClang(Clang);
         var objects = new List<ITaskItem>();
         foreach ((string name, string hash, string source) in programs)
@@ -92,6 +93,20 @@ public sealed class CompileBpfPrograms : Microsoft.Build.Utilities.Task
         }
         Objects = objects.ToArray();
         return true;
+    }
+
+    /// <summary>
+    /// The application needs libbpf where it runs; a build machine without it is usually that
+    /// machine too, so say so now rather than at the first attach.
+    /// </summary>
+    private void WarnWithoutLibbpf()
+    {
+        if (!NativeDependencies.IsLibbpfInstalled())
+        {
+            Log.LogWarning(null, "TPGEN0108", null, Assembly, 0, 0, 0, 0,
+                "TpGen: libbpf 1.x ({0}) is not installed on this machine; the application builds, but attaching its probes needs libbpf where it runs ({1}).",
+                NativeDependencies.Libbpf, NativeDependencies.LibbpfAdvice);
+        }
     }
 
     private static List<(string Name, string Hash, string Source)> ReadPrograms(string assembly)

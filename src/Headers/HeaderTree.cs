@@ -182,6 +182,27 @@ public sealed partial class HeaderTree
     }
 
     /// <summary>
+    /// The trace systems the usual trace header directories define (<c>include/trace/events</c>
+    /// and the arch's <c>asm/trace</c>), by their <c>#define TRACE_SYSTEM</c>, sorted. Systems
+    /// whose header lives elsewhere are found by <see cref="FindSystemHeader"/> but not listed.
+    /// </summary>
+    public IReadOnlyList<string> ListSystems()
+    {
+        var systems = new SortedSet<string>(StringComparer.Ordinal);
+        foreach ((string directory, string _) in TraceHeaderDirectories)
+        {
+            if (!Directory.Exists(directory))
+                continue;
+            foreach (string path in Directory.GetFiles(directory, "*.h"))
+            {
+                foreach (string system in DefinedSystems(path))
+                    systems.Add(system);
+            }
+        }
+        return new List<string>(systems);
+    }
+
+    /// <summary>
     /// The trace header (as an include name) that defines function-like macro <paramref name="macro"/>,
     /// or null. Some trace headers call helper macros that another one defines (tcp.h uses
     /// sock.h's <c>show_family_name</c>); the kernel's creating .c file includes that one first.

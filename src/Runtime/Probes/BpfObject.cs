@@ -172,9 +172,8 @@ internal sealed unsafe class BpfObject : IDisposable
 
     private static void RequireLibbpf()
     {
-        if (!NativeLibrary.TryLoad(Interop.Libraries.Libbpf, typeof(BpfObject).Assembly, null, out nint library))
-            throw new ProbeException(ProbeFailure.LibbpfMissing, $"libbpf 1.x ({Interop.Libraries.Libbpf}) is not installed. Install it: apt-get install libbpf1.");
-        NativeLibrary.Free(library);
+        if (!NativeDependencies.IsLibbpfInstalled())
+            throw new ProbeException(ProbeFailure.LibbpfMissing, $"libbpf 1.x ({NativeDependencies.Libbpf}) is not installed. Install it: {NativeDependencies.LibbpfAdvice}.");
     }
 
     // Reads each event's live format: it must exist, and (unless told otherwise) match the build's layout.

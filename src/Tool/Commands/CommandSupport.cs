@@ -12,11 +12,6 @@ namespace TpGen.Tool.Commands;
 /// <summary>What every command shares: the events-directory option, spec parsing, and turning failures into exit codes.</summary>
 internal static class CommandSupport
 {
-    public static Option<DirectoryInfo?> EventsDirectoryOption() => new("--events-dir")
-    {
-        Description = $"Read descriptions from an events directory laid out as tracefs (system/event/format) instead of the running kernel's {Tracefs.DefaultRoot}/events.",
-    };
-
     /// <summary>Parses event specs; a bad one is a usage error.</summary>
     public static List<EventSpec> Specs(IEnumerable<string> texts, bool systemAlone)
     {
@@ -42,7 +37,7 @@ internal static class CommandSupport
             Console.Error.WriteLine($"tpgen {command}: {e.Message}");
             return ExitCodes.Usage;
         }
-        catch (Exception e) when (e is TracefsException or ProbeException or FormatParseException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is TracefsException or ProbeException or FormatParseException or KernelBtfException or TpGen.Frontends.Headers.HeadersException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"tpgen {command}: {e.Message}");
             return ExitCodes.Failure;

@@ -50,7 +50,7 @@ internal static class CompletionCommand
             string word = context.WordToComplete;
             try
             {
-                IReadOnlyList<(string System, string Name)> events = EventCatalog.Open(null).List();
+                IReadOnlyList<(string System, string Name)> events = TracefsSource.Open(null).List(null);
                 IEnumerable<string> names = word.Contains(':')
                     ? events.Select(e => e.System + ":" + e.Name)
                     : events.Select(e => e.System + ":").Distinct();

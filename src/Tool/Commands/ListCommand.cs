@@ -17,17 +17,20 @@ internal static class ListCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         CompletionCommand.AddEventCompletions(pattern);
-        Option<DirectoryInfo?> eventsDirectory = CommandSupport.EventsDirectoryOption();
+        var sources = new SourceOptions();
         var systems = new Option<bool>("--systems") { Description = "List the systems only." };
-        var command = new Command("list", "List tracepoints, one system:event per line.") { pattern, eventsDirectory, systems };
+        var command = new Command("list", "List tracepoints, one system:event per line.") { pattern, systems };
+        sources.AddTo(command);
         command.SetAction(parse => CommandSupport.Run("list", () =>
         {
-            EventCatalog catalog = EventCatalog.Open(parse.GetValue(eventsDirectory)?.FullName);
+            EventSource source = sources.Open(parse);
             string? text = parse.GetValue(pattern);
             EventSpec? spec = text is null ? null : CommandSupport.Specs([text], systemAlone: true)[0];
-            var events = catalog.List().Where(e => spec is null || spec.Matches(e.System, e.Name)).ToList();
+            var events = source.List(spec).Where(e => spec is null || spec.Matches(e.System, e.Name)).ToList();
             if (events.Count == 0 && spec is not null)
-                throw new UsageException($"no event matches '{spec.Text}' in {catalog.Description}");
+                throw new UsageException($"no event matches '{spec.Text}' in {source.Description}");
+            if (source is BtfSource)
+                System.Console.Error.WriteLine("tpgen list: BTF does not say which system an event belongs to; its events are listed under '*' (or the system you asked for).");
             var lines = parse.GetValue(systems) ? events.Select(e => e.System).Distinct() : events.Select(e => e.System + ":" + e.Name);
             foreach (string line in lines)
                 System.Console.Out.WriteLine(line);

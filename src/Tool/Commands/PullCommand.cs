@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using TpGen.Tool.Events;
 
 namespace TpGen.Tool.Commands;
@@ -13,24 +14,30 @@ internal static class PullCommand
         var events = new Argument<string[]>("events") { HelpName = "SYSTEM:EVENT", Description = "Events to snapshot, SYSTEM:EVENT (globs allowed, e.g. 'skb:*').", Arity = ArgumentArity.OneOrMore };
         CompletionCommand.AddEventCompletions(events);
         var output = new Option<DirectoryInfo>("--out") { Description = "Where to write SYSTEM/EVENT/format files.", DefaultValueFactory = _ => new DirectoryInfo("Tracepoints") };
-        Option<DirectoryInfo?> eventsDirectory = CommandSupport.EventsDirectoryOption();
-        var command = new Command("pull", "Write the format of each event to OUT/SYSTEM/EVENT/format, the snapshot a project commits to build without tracefs or for another kernel.")
+        var sources = new SourceOptions();
+        var command = new Command("pull", "Write the format of each event to OUT/SYSTEM/EVENT/format, the snapshot a project commits to build without tracefs or for another kernel; from tracefs, BTF or kernel headers.")
         {
-            events, output, eventsDirectory,
+            events, output,
         };
+        sources.AddTo(command);
         command.SetAction(parse => CommandSupport.Run("pull", () =>
         {
-            EventCatalog catalog = EventCatalog.Open(parse.GetValue(eventsDirectory)?.FullName);
+            EventSource source = sources.Open(parse);
             string root = parse.GetValue(output)!.FullName;
-            foreach (var (system, name) in catalog.Resolve(CommandSupport.Specs(parse.GetValue(events)!, systemAlone: false)))
+            foreach (var (system, name) in source.Resolve(CommandSupport.Specs(parse.GetValue(events)!, systemAlone: false)))
             {
-                // Parsed first, so a snapshot is never written from a format TpGen cannot read.
-                catalog.Read(system, name);
-                string text = catalog.ReadText(system, name);
+                // Parsed first, so a snapshot is never written from a description TpGen cannot read.
+                source.Read(system, name);
+                string text = source.FormatText(system, name);
                 string path = Path.Combine(root, system, name, "format");
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 File.WriteAllText(path, text);
                 Console.Out.WriteLine("wrote " + Path.GetRelativePath(Environment.CurrentDirectory, path));
+            }
+            if (source is BtfSource btf)
+            {
+                foreach (string note in btf.Notes.Distinct())
+                    Console.Error.WriteLine("note: " + note);
             }
             return ExitCodes.Success;
         }));

@@ -20,18 +20,24 @@ internal static class ShowCommand
     {
         var eventArgument = new Argument<string>("event") { HelpName = "SYSTEM:EVENT", Description = "The event, SYSTEM:EVENT (e.g. skb:kfree_skb)." };
         CompletionCommand.AddEventCompletions(eventArgument);
-        Option<DirectoryInfo?> eventsDirectory = CommandSupport.EventsDirectoryOption();
+        var sources = new SourceOptions();
         var csharp = new Option<bool>("--csharp") { Description = "Print the C# the generator emits for a probe set of this event." };
         var bpf = new Option<bool>("--bpf") { Description = "Print the BPF C the generator emits for it." };
-        var command = new Command("show", "Show an event's fields (type, offset, size, signedness, kind) and print fmt.") { eventArgument, eventsDirectory, csharp, bpf };
+        var command = new Command("show", "Show an event's fields (type, offset, size, signedness, kind) and print fmt.") { eventArgument, csharp, bpf };
+        sources.AddTo(command);
         command.SetAction(parse => CommandSupport.Run("show", () =>
         {
             EventSpec spec = CommandSupport.Specs([parse.GetValue(eventArgument)!], systemAlone: false)[0];
             if (!spec.IsExact)
                 throw new UsageException($"'{spec.Text}' names several events; show takes one (use tpgen list '{spec.Text}')");
-            EventCatalog catalog = EventCatalog.Open(parse.GetValue(eventsDirectory)?.FullName);
-            catalog.Resolve([spec]);
-            TracepointSchema schema = catalog.Read(spec.System, spec.Name);
+            EventSource source = sources.Open(parse);
+            source.Resolve([spec]);
+            TracepointSchema schema = source.Read(spec.System, spec.Name);
+            if (source is BtfSource btf)
+            {
+                foreach (string note in btf.Notes)
+                    Console.Error.WriteLine("note: " + note);
+            }
 
             var probeSet = new ProbeSetSpec(null, EquatableArray<ContainingTypeSpec>.Empty, CSharpNames.ToPascalCase(schema.Name) + "Probe", new EquatableArray<TracepointSchema>([schema]));
             if (parse.GetValue(csharp))
@@ -39,7 +45,7 @@ internal static class ShowCommand
             if (parse.GetValue(bpf))
                 Console.Out.Write(BpfEmitter.Emit(probeSet.FullName, [schema]));
             if (!parse.GetValue(csharp) && !parse.GetValue(bpf))
-                WriteFields(schema, catalog.Description);
+                WriteFields(schema, source.Description);
             return ExitCodes.Success;
         }));
         return command;

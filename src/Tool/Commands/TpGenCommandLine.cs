@@ -11,6 +11,7 @@ internal static class TpGenCommandLine
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(ShowCommand.Create());
         root.Subcommands.Add(PullCommand.Create());
+        root.Subcommands.Add(DiffCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
-using System.Runtime.InteropServices;
 using TpGen.Kernel;
 using TpGen.Probes;
 
@@ -65,10 +64,9 @@ internal static class DoctorChecks
 
     private static DoctorCheck Libbpf()
     {
-        if (!NativeLibrary.TryLoad("libbpf.so.1", out nint library))
-            return new DoctorCheck("libbpf", false, "libbpf.so.1 not found", "apt-get install libbpf1");
-        NativeLibrary.Free(library);
-        return new DoctorCheck("libbpf", true, "libbpf.so.1");
+        return NativeDependencies.IsLibbpfInstalled()
+            ? new DoctorCheck("libbpf", true, NativeDependencies.Libbpf)
+            : new DoctorCheck("libbpf", false, $"{NativeDependencies.Libbpf} not found", NativeDependencies.LibbpfAdvice);
     }
 
     private static DoctorCheck Clang()

@@ -57,7 +57,10 @@ internal sealed class EventSpec
         return true;
     }
 
-    public bool Matches(string system, string name) => _system.IsMatch(system) && _event.IsMatch(name);
+    public bool Matches(string system, string name) => (system == "*" || _system.IsMatch(system)) && _event.IsMatch(name);
+
+    /// <summary>Whether the spec's system part matches <paramref name="system"/>.</summary>
+    public bool MatchesSystem(string system) => _system.IsMatch(system);
 
     private static bool IsPattern(string part)
     {

@@ -34,8 +34,9 @@ internal static class TraceSession
     {
         // First, so that a user without the capabilities is told which ones, not that tracefs is unreadable.
         Privileges.Require();
-        EventCatalog catalog = EventCatalog.Open(null);
-        var schemas = catalog.Resolve(request.Events).Select(e => catalog.Read(e.System, e.Name)).ToList();
+        // Only the running kernel's own descriptions can be attached.
+        EventSource kernel = TracefsSource.Open(null);
+        var schemas = kernel.Resolve(request.Events).Select(e => kernel.Read(e.System, e.Name)).ToList();
         if (schemas.Count > ushort.MaxValue)
             throw new UsageException($"{schemas.Count} events are more than one probe set holds ({ushort.MaxValue})");
 

@@ -38,10 +38,17 @@ internal static partial class KernelFacility
         RequireTracefs();
         if (Interop.GetEffectiveUserId() != 0)
             Missing("attaching BPF programs needs root (or CAP_BPF and CAP_PERFMON); run the tests as root");
-        if (!System.Runtime.InteropServices.NativeLibrary.TryLoad("libbpf.so.1", out nint library))
-            Missing("libbpf.so.1 is not installed (apt-get install libbpf1)");
-        else
-            System.Runtime.InteropServices.NativeLibrary.Free(library);
+        if (!TpGen.Probes.NativeDependencies.IsLibbpfInstalled())
+            Missing($"{TpGen.Probes.NativeDependencies.Libbpf} is not installed ({TpGen.Probes.NativeDependencies.LibbpfAdvice})");
+    }
+
+    /// <summary>A clang that compiles BPF (clang or clang-NN on PATH, or TPGEN_CLANG).</summary>
+    public static string RequireClang()
+    {
+        string? clang = TpGen.Probes.BpfCompiler.FindClang();
+        if (clang is null)
+            Missing("no clang to compile BPF programs (apt-get install clang-14)");
+        return clang!;
     }
 
     /// <summary>A shared library the test loads itself, such as libtraceevent.so.1.</summary>

@@ -61,12 +61,13 @@ internal sealed class RunningProgram : IDisposable
     private readonly Task<string> _output;
     private readonly System.Text.StringBuilder _error = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _ready;
 
-    private readonly string _startedMarker;
-
-    public RunningProgram(Process process, string startedMarker = "tpgen trace: tracing")
+    /// <param name="process">The started program, its output redirected.</param>
+    /// <param name="ready">The text on standard error that says the program is under way (default: tpgen trace's).</param>
+    public RunningProgram(Process process, string? ready = null)
     {
-        _startedMarker = startedMarker;
+        _ready = ready ?? "tpgen trace: tracing";
         _process = process;
         _output = process.StandardOutput.ReadToEndAsync();
         process.ErrorDataReceived += (_, line) =>
@@ -75,7 +76,7 @@ internal sealed class RunningProgram : IDisposable
                 return;
             lock (_error)
                 _error.AppendLine(line.Data);
-            if (line.Data.Contains(_startedMarker, StringComparison.Ordinal))
+            if (line.Data.Contains(_ready, StringComparison.Ordinal))
                 _started.TrySetResult();
         };
         process.BeginErrorReadLine();
@@ -86,11 +87,11 @@ internal sealed class RunningProgram : IDisposable
     /// <summary>Waits until <c>tpgen trace</c> says it is tracing (its programs are attached).</summary>
     public Task TracingAsync() => StartedAsync();
 
-    /// <summary>Waits until the program says it has attached (tpgen trace "tracing", DropWatch "watching").</summary>
+    /// <summary>Waits until the program says it is under way (tpgen trace "tracing", DropWatch "watching").</summary>
     public async Task StartedAsync()
     {
-        Task first = await Task.WhenAny(_started.Task, _process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(120)));
-        Assert.True(_started.Task.IsCompleted, $"the program did not say '{_startedMarker}': " + Error);
+        await Task.WhenAny(_started.Task, _process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(120)));
+        Assert.True(_started.Task.IsCompleted, $"the program did not say '{_ready}': " + Error);
     }
 
     public string Error
@@ -105,12 +106,14 @@ internal sealed class RunningProgram : IDisposable
     /// <summary>Sends a signal (SIGINT, SIGTERM) as a shell or a service manager would.</summary>
     public void Signal(string name) => Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
-    public ProgramResult Finish()
+    public ProgramResult Finish() => Finish(TimeSpan.FromMinutes(10));
+
+    public ProgramResult Finish(TimeSpan timeout)
     {
-        if (!_process.WaitForExit(TimeSpan.FromMinutes(10)))
+        if (!_process.WaitForExit(timeout))
         {
             _process.Kill(entireProcessTree: true);
-            Assert.Fail("tpgen did not finish in 10 minutes: " + Error);
+            Assert.Fail($"{_process.StartInfo.FileName} did not finish in {timeout}: " + Error);
         }
         _process.WaitForExit();
         return new ProgramResult(_process.ExitCode, _output.GetAwaiter().GetResult(), Error);

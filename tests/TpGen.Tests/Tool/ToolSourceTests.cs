@@ -1,0 +1,122 @@
+using System.IO;
+using TpGen.Tests.Support;
+using Xunit;
+
+namespace TpGen.Tests.Tool;
+
+public sealed class ToolSourceTests
+{
+    [Fact]
+    public void ShowFromEachSource_GivesTheSameLayoutOnThisKernel()
+    {
+        KernelFacility.RequireTracefs();
+        KernelFacility.RequirePath("/sys/kernel/btf/vmlinux", "the kernel's BTF");
+
+        ProgramResult tracefs = ToolRunner.Run("show", "skb:kfree_skb", "--source", "tracefs");
+        ProgramResult btf = ToolRunner.Run("show", "skb:kfree_skb", "--source", "btf");
+
+        Assert.Equal(0, tracefs.ExitCode);
+        Assert.Equal(0, btf.ExitCode);
+        Assert.Equal(FieldLines(tracefs.Output), FieldLines(btf.Output));
+        Assert.Contains("BTF has none", btf.Error);
+    }
+
+    [Fact]
+    public void DiffAgainstDebian61Headers_NamesEveryFieldThatMovedOrWentAway()
+    {
+        KernelFacility.RequireTracefs();
+        KernelFacility.RequireLibclang();
+        string headers = KernelFacility.RequireKernelHeaders61().BuildDirectory;
+
+        ProgramResult diff = ToolRunner.Run("diff", "skb:kfree_skb", "--from", "tracefs", "--to", "headers:" + headers);
+
+        Assert.Equal(1, diff.ExitCode);
+        Assert.Contains("- rx_sk: removed", diff.Output);
+        Assert.Contains("~ protocol: moved from offset 32 to 24", diff.Output);
+        Assert.Contains("~ reason: moved from offset 36 to 28", diff.Output);
+        Assert.Contains("NO_SOCKET 3 -> 2", diff.Output);
+    }
+
+    [Fact]
+    public void DiffOfTwoDumpsOfTheSameKernel_ExitsZero()
+    {
+        string events = KernelFacility.RequirePath(Path.Combine(Fixtures.Debian61Directory, "events"), "the Debian 6.1 reference dump");
+
+        ProgramResult diff = ToolRunner.Run("diff", "skb:*", "--from", "tracefs:" + events, "--to", "tracefs:" + events);
+
+        Assert.Equal(0, diff.ExitCode);
+        Assert.Contains("skb:kfree_skb: same layout", diff.Output);
+    }
+
+    [Fact]
+    public void PullFromAnotherKernelsBtf_WritesThatKernelsLayout()
+    {
+        string btf = KernelFacility.RequirePath(Path.Combine(Fixtures.Debian61Directory, "vmlinux.btf.gz"), "the Debian 6.1 reference BTF");
+        string output = Directory.CreateTempSubdirectory("tpgen-pull-btf").FullName;
+        try
+        {
+            ProgramResult pull = ToolRunner.Run("pull", "skb:kfree_skb", "--btf", btf, "--out", output);
+
+            Assert.Equal(0, pull.ExitCode);
+            string format = File.ReadAllText(Path.Combine(output, "skb", "kfree_skb", "format"));
+            Assert.Contains("field:unsigned short protocol;\toffset:24;", format);
+            Assert.DoesNotContain("rx_sk", format);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--kernel-headers", "/nonexistent/linux-headers", "The kernel header tree /nonexistent/linux-headers does not exist")]
+    [InlineData("--btf", "/nonexistent/vmlinux", "/nonexistent/vmlinux")]
+    public void AMissingSource_IsAClearError(string option, string path, string message)
+    {
+        ProgramResult result = ToolRunner.Run("show", "skb:kfree_skb", option, path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.DoesNotContain("Unhandled exception", result.Error);
+    }
+
+    [Fact]
+    public void ACorruptBtfFile_IsAClearError()
+    {
+        string corrupt = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(corrupt, new byte[] { 0x9f, 0xeb, 1, 0, 24, 0, 0, 0, 0xff, 0xff });
+
+            ProgramResult result = ToolRunner.Run("show", "skb:kfree_skb", "--btf", corrupt);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains(corrupt, result.Error);
+            Assert.DoesNotContain("Unhandled exception", result.Error);
+        }
+        finally
+        {
+            File.Delete(corrupt);
+        }
+    }
+
+    [Fact]
+    public void AnEventTheHeadersDoNotDefine_IsAUsageError()
+    {
+        KernelFacility.RequireLibclang();
+        string headers = KernelFacility.RequireKernelHeaders61().BuildDirectory;
+
+        ProgramResult result = ToolRunner.Run("show", "skb:no_such_event", "--kernel-headers", headers);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no event matches 'skb:no_such_event'", result.Error);
+    }
+
+    // The field table: the lines between the header and the print fmt.
+    private static string FieldLines(string output)
+    {
+        int start = output.IndexOf("FIELD", System.StringComparison.Ordinal);
+        int end = output.IndexOf("print fmt:", System.StringComparison.Ordinal);
+        return output.Substring(start, end - start);
+    }
+}
