@@ -43,7 +43,8 @@ internal static class BpfResources
             string target;
             try
             {
-                target = File.ResolveLinkTarget(fd, returnFinalTarget: false)?.ToString() ?? "";
+                // The link's own text: ResolveLinkTarget would make "anon_inode:bpf-map" a path under fd/.
+                target = new FileInfo(fd).LinkTarget ?? "";
             }
             catch (IOException)
             {
