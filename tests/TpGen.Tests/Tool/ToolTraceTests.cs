@@ -89,6 +89,26 @@ public sealed class ToolTraceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TraceAsAnOrdinaryUser_ExitsOneNamingTheMissingCapabilities_BeforeGeneratingOrLoadingAnything()
+    {
+        KernelFacility.RequireBpf();
+        KernelFacility.RequireProgram("setpriv", "util-linux");
+
+        // nobody, with no capabilities at all: what a user without sudo has.
+        ProgramResult result = ToolRunner.RunUnder(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--"], "trace", "skb:kfree_skb");
+
+        output.WriteLine(result.Error);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("needs CAP_BPF and CAP_PERFMON (or root); this process lacks CAP_BPF and CAP_PERFMON", result.Error);
+        Assert.Contains("setcap cap_bpf,cap_perfmon", result.Error);
+        // Refused first: no format read, no BPF generated, nothing loaded.
+        Assert.DoesNotContain("generating BPF", result.Error);
+        Assert.DoesNotContain("loading and attaching", result.Error);
+        Assert.DoesNotContain("tracefs", result.Error);
+        Assert.Empty(result.Output);
+    }
+
+    [Fact]
     public void CountByAFieldTheEventLacks_IsAUsageError()
     {
         KernelFacility.RequireTracefs();
