@@ -47,8 +47,6 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
         Assert.True(generated > 0 && rejected > 0, "the mutations should both break snapshots and keep them usable");
     }
 
-    // Inputs the fuzzing found that broke a property, cut down by hand: regression cases.
-
     /// <summary>Each seed once, mutated, at its tracefs path.</summary>
     private static List<FormatInput> Inputs(FormatSeed[] seeds, int[] chosen, Mutation[][] edits)
     {

@@ -68,7 +68,42 @@ public sealed class HostileRecordTests(ITestOutputHelper output)
         Assert.True(accepted > count / 10 && accepted < count - count / 10, "the records should be both readable and broken often");
     }
 
-    // Records the fuzzing found that broke a property, cut down by hand: regression cases.
+    /// <summary>
+    /// Each hostile <c>__data_loc</c> the fuzzing makes, pinned with its documented outcome on
+    /// sched_process_exec (filename at 8, a 20-byte fixed part, 6 bytes of payload "abcde\0"):
+    /// a payload that starts inside the fixed part or past the record is rejected; one that runs
+    /// past the end is clamped to the record and marked truncated.
+    /// </summary>
+    [Theory]
+    [InlineData(20, 6, 26, "abcde", false)]
+    [InlineData(20, 0xFFFF, 26, "abcde", true)]
+    [InlineData(26, 4, 26, "", true)]
+    [InlineData(20, 6, 23, "abc", true)]
+    [InlineData(4, 4, 26, null, false)]
+    [InlineData(8, 4, 26, null, false)]
+    [InlineData(19, 2, 26, null, false)]
+    [InlineData(27, 1, 26, null, false)]
+    [InlineData(0xFFFF, 0xFFFF, 26, null, false)]
+    [InlineData(20, 6, 19, null, false)]
+    public void ADataLocOutsideThePayloadArea_IsRejected_AndOnePastTheEnd_IsClamped(int offset, int length, int recordLength, string? filename, bool truncated)
+    {
+        Event exec = Events.First(e => e.Schema.FullName == "sched:sched_process_exec");
+        Assert.Equal(20, exec.Schema.FixedSize);
+        byte[] record = new byte[26];
+        "abcde\0"u8.CopyTo(record.AsSpan(20));
+        BitConverter.TryWriteBytes(record.AsSpan(8), (uint)offset | (uint)length << 16);
+        record = record[..recordLength];
+
+        bool read = Check(exec, record, measure: false);
+
+        Assert.Equal(filename is not null, read);
+        if (!read)
+            return;
+        var owned = (TraceRecord)exec.Decode(Memory.Place(record), new RecordHeader(1, 0, (ushort)exec.Index, RecordFlags.None, 1, (uint)record.Length))!;
+        Assert.Equal(filename, owned.GetType().GetProperty("Filename")!.GetValue(owned));
+        SchedProbes.SchedProcessExec view = SchedProbes.SchedProcessExec.Read(record);
+        Assert.Equal(truncated, view.Filename.IsTruncated);
+    }
 
     /// <summary>Decodes <paramref name="bytes"/> every way the runtime does; true when it was read, false when rejected.</summary>
     internal static bool Check(Event e, byte[] bytes, bool measure = true)
