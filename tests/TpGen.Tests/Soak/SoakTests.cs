@@ -90,10 +90,14 @@ public sealed class SoakTests(ITestOutputHelper output)
     private static long Flood(int port, int rate, CancellationToken stop)
     {
         long sent = 0;
+        var target = new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Loopback, port);
+        using System.Net.Sockets.Socket socket = UdpWorkload.Sender(target);
+        byte[] payload = new byte[16];
         var clock = Stopwatch.StartNew();
         while (!stop.IsCancellationRequested)
         {
-            UdpWorkload.Flood6(1000, port);
+            for (int i = 0; i < 1000; i++)
+                socket.SendTo(payload, target);
             sent += 1000;
             // Paced: sleep while ahead of the schedule.
             if (rate > 0)

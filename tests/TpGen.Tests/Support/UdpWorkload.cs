@@ -44,14 +44,10 @@ internal static class UdpWorkload
     }
 
     /// <summary>Sends <paramref name="count"/> datagrams to ::1 as fast as one socket can.</summary>
-    public static void Flood6(int count, int port)
-    {
-        using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
-        var target = new IPEndPoint(IPAddress.IPv6Loopback, port);
-        byte[] payload = new byte[16];
-        for (int i = 0; i < count; i++)
-            socket.SendTo(payload, target);
-    }
+    public static void Flood6(int count, int port) => Send6(count, port, burst: int.MaxValue);
+
+    /// <summary>Sends <paramref name="count"/> datagrams to ::1 in bursts of <paramref name="burst"/> a millisecond apart.</summary>
+    public static void Send6(int count, int port, int burst) => Send(count, new IPEndPoint(IPAddress.IPv6Loopback, port), burst);
 
     /// <summary>A port on 127.0.0.1 that nothing listens on.</summary>
     public static int ClosedPort()
@@ -65,10 +61,11 @@ internal static class UdpWorkload
     public static void Flood(int count, int port) => Send(count, port, burst: int.MaxValue);
 
     /// <summary>Sends <paramref name="count"/> datagrams in bursts of <paramref name="burst"/> a millisecond apart: a rate any reader keeps up with.</summary>
-    public static void Send(int count, int port, int burst)
+    public static void Send(int count, int port, int burst) => Send(count, new IPEndPoint(IPAddress.Loopback, port), burst);
+
+    private static void Send(int count, IPEndPoint target, int burst)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        var target = new IPEndPoint(IPAddress.Loopback, port);
+        using Socket socket = Sender(target);
         byte[] payload = new byte[16];
         for (int i = 0; i < count; i++)
         {
@@ -76,5 +73,20 @@ internal static class UdpWorkload
             if ((i + 1) % burst == 0)
                 System.Threading.Thread.Sleep(1);
         }
+    }
+
+    /// <summary>
+    /// A socket to send to <paramref name="target"/> from a port of its own. The closed target
+    /// port is free, so the kernel could hand it to the sender itself, and the datagrams would then
+    /// arrive instead of being dropped; a sender that drew it is kept open while another is made.
+    /// </summary>
+    public static Socket Sender(IPEndPoint target)
+    {
+        var socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(target.Address, 0));
+        if (((IPEndPoint)socket.LocalEndPoint!).Port != target.Port)
+            return socket;
+        using (socket)
+            return Sender(target);
     }
 }
