@@ -100,6 +100,32 @@ public sealed class ProbeLifecycleTests(ITestOutputHelper output)
         Assert.Equal(delta, b);
     }
 
+    [Fact]
+    public async Task TwoProcessesTracingTheSameEvent_EachCountEveryRecordOnce()
+    {
+        KernelFacility.RequireBpf();
+        // Two tpgen trace processes, each with its own programs and ring buffer on skb:kfree_skb.
+        string[] trace = ["trace", "skb:kfree_skb", "--count-by", "reason", "--filter", $"protocol == {UdpWorkload.Ipv6Protocol}"];
+        using RunningProgram first = ToolRunner.Start(trace);
+        using RunningProgram second = ToolRunner.Start(trace);
+        await Task.WhenAll(first.TracingAsync(), second.TracingAsync());
+
+        long before = UdpWorkload.NoPorts6();
+        UdpWorkload.Flood6(5000, UdpWorkload.ClosedPort6());
+        long delta = UdpWorkload.NoPorts6() - before;
+        await Task.Delay(500, TestContext.Current.CancellationToken); // both readers poll every 10 ms
+        first.Signal("INT");
+        second.Signal("INT");
+        ProgramResult a = first.Finish(TimeSpan.FromSeconds(30)), b = second.Finish(TimeSpan.FromSeconds(30));
+
+        output.WriteLine(a.Output + a.Error + b.Output + b.Error);
+        Assert.Equal(5000, delta);
+        Assert.Equal(0, a.ExitCode);
+        Assert.Equal(0, b.ExitCode);
+        Assert.Contains($"NO_SOCKET {delta}", a.Output.Split('\n'));
+        Assert.Contains($"NO_SOCKET {delta}", b.Output.Split('\n'));
+    }
+
     private static int OpenDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
 
     // Descriptors of BPF programs, maps and links, perf events and epoll instances: what a probe set opens.
