@@ -35,6 +35,9 @@ internal static class ToolRunner
 
     private static RunningProgram StartUnder(string[] wrapper, string assembly, string startedMarker, string[] arguments)
     {
+        // As from a terminal: SIGINT and SIGTERM at their default disposition, even when the test
+        // runner itself was started with them ignored (nohup, a background job), which a child inherits.
+        wrapper = ["env", "--default-signal=INT,TERM", .. wrapper];
         var start = new ProcessStartInfo(wrapper.Length > 0 ? wrapper[0] : Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         for (int i = 1; i < wrapper.Length; i++)
             start.ArgumentList.Add(wrapper[i]);
