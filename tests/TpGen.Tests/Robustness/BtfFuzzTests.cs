@@ -52,7 +52,7 @@ public sealed class BtfFuzzTests(ITestOutputHelper output)
                 }
             },
             Fuzzing.Cases(3_000, 1_000_000),
-            TimeSpan.FromSeconds(2),
+            Fuzzing.PerCaseLimit,
             input => $"{seeds[input.Seed].Name} with {string.Join(", ", input.Edits.Select(Describe))}",
             output,
             "BTF reader");

@@ -57,7 +57,7 @@ public sealed class FilterFuzzTests(ITestOutputHelper output)
                     System.Threading.Interlocked.Increment(ref bound);
             },
             Fuzzing.Cases(20_000, 1_000_000),
-            TimeSpan.FromSeconds(2),
+            Fuzzing.PerCaseLimit,
             input => $"{schemas[input.Schema].FullName}: '{Fuzzing.Shorten(Filter(schemas[input.Schema], input.Pieces, input.Edits), 1000)}'",
             output,
             "filter parser");

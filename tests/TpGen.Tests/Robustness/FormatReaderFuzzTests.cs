@@ -36,7 +36,7 @@ public sealed class FormatReaderFuzzTests(ITestOutputHelper output)
                     System.Threading.Interlocked.Increment(ref accepted);
             },
             Fuzzing.Cases(4_000, 1_000_000),
-            TimeSpan.FromSeconds(2),
+            Fuzzing.PerCaseLimit,
             input => $"{seeds[input.Seed]} with {string.Join(", ", input.Edits)}:\n{Fuzzing.Shorten(FormatMutations.Apply(seeds[input.Seed].Text, input.Edits), 2000)}",
             output,
             "format reader");

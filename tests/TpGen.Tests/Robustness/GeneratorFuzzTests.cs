@@ -38,7 +38,7 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
                 System.Threading.Interlocked.Add(ref rejected, errors);
             },
             Fuzzing.Cases(40, 10_000),
-            TimeSpan.FromSeconds(60),
+            TimeSpan.FromSeconds(120),
             input => string.Join("\n\n", Inputs(seeds, input.Seeds, input.Edits).Select(f => $"{f.Path}:\n{Fuzzing.Shorten(f.Text, 1500)}")),
             output,
             "generator");

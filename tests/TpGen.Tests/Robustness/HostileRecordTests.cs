@@ -59,7 +59,7 @@ public sealed class HostileRecordTests(ITestOutputHelper output)
                     System.Threading.Interlocked.Increment(ref accepted);
             },
             Fuzzing.Cases(20_000, 1_000_000),
-            TimeSpan.FromSeconds(2),
+            Fuzzing.PerCaseLimit,
             input => $"{Events[input.Event]}: {Convert.ToHexString(Build(Events[input.Event].Schema, input.Recipe, input.Numbers).AsSpan(0, Math.Min(512, Build(Events[input.Event].Schema, input.Recipe, input.Numbers).Length)))}",
             output,
             "decoders");

@@ -20,6 +20,13 @@ internal static class Fuzzing
     public static bool IsLong => Environment.GetEnvironmentVariable(LongVariable) == "1";
 
     /// <summary>
+    /// How long one parser or decoder case may take. The slowest inputs (a 64 KiB record, whose
+    /// BPF and C# copy it field by field) take about 0.3 s on an idle machine and several times
+    /// that on a loaded one; a hang takes for ever. The limit is far from both.
+    /// </summary>
+    public static TimeSpan PerCaseLimit { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// The number of cases: <paramref name="shortForm"/> normally, <paramref name="longForm"/> with
     /// TPGEN_LONG=1, or TPGEN_FUZZ_CASES when set (to replay a seed quickly, or to search longer).
     /// </summary>
