@@ -2,11 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Threading;
 using DropWatch;
 using TpGen.Probes;
 
-// dropwatch [--duration SECONDS] [--demo]: counts packet drops by reason until Ctrl-C or the duration ends.
+// dropwatch [--duration SECONDS] [--demo]: counts packet drops by reason until Ctrl-C, SIGTERM or the duration ends.
 const string Usage = "usage: dropwatch [--duration SECONDS] [--demo]";
 double? duration = null;
 bool demo = false;
@@ -36,11 +37,17 @@ for (int i = 0; i < args.Length; i++)
 }
 
 using var stop = new CancellationTokenSource();
+// Ctrl-C, and SIGTERM from a service manager or kill: stop reading, print the counts, exit 0.
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
     stop.Cancel();
 };
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 if (duration is not null)
     stop.CancelAfter(TimeSpan.FromSeconds(duration.Value));
 

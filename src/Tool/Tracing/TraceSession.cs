@@ -32,6 +32,8 @@ internal static class TraceSession
 {
     public static int Run(TraceRequest request, TextWriter error, IProgress<string> progress, CancellationToken cancellation)
     {
+        // First, so that a user without the capabilities is told which ones, not that tracefs is unreadable.
+        Privileges.Require();
         // Only the running kernel's own descriptions can be attached.
         EventSource kernel = TracefsSource.Open(null);
         var schemas = kernel.Resolve(request.Events).Select(e => kernel.Read(e.System, e.Name)).ToList();

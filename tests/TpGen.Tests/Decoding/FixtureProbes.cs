@@ -34,3 +34,13 @@ public partial class MiscProbes;
 /// <summary>kfree_skb alone: its kernel drop counter then counts only kfree_skb records.</summary>
 [Tracepoint("skb", "kfree_skb")]
 public partial class KfreeSkbOnly;
+
+/// <summary>Events whose text reads lengths and bitmaps from the record itself: targets for hostile records.</summary>
+[Tracepoint("ras", "non_standard_event")]
+[Tracepoint("kvm", "kvm_emulate_insn")]
+[Tracepoint("sched", "sched_skip_cpuset_numa")]
+[Tracepoint("bridge", "br_mdb_full")]
+[Tracepoint("fib", "fib_table_lookup")]
+[Tracepoint("tcp", "tcp_probe")]
+[Tracepoint("ftrace", "print")]
+public partial class LengthProbes;

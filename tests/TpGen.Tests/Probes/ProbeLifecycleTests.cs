@@ -37,7 +37,9 @@ public sealed class ProbeLifecycleTests(ITestOutputHelper output)
         output.WriteLine($"1000 attach/dispose cycles in {seconds:0.0} s; fds {descriptors} -> {OpenDescriptors()}; BPF and perf fds {kernelObjects} -> {BpfDescriptors()}; " +
                          $"tpgen programs {programs} -> {Count(bpftool, "prog")}; links {links} -> {Count(bpftool, "link")}");
         Assert.Equal(kernelObjects, BpfDescriptors());
-        Assert.Equal(descriptors, OpenDescriptors());
+        // Tests of other classes run meanwhile and open and close files of their own; a descriptor
+        // leaked per cycle would show as a thousand more.
+        Assert.InRange(OpenDescriptors(), 0, descriptors + 100);
         Assert.Equal(programs, Count(bpftool, "prog"));
         Assert.Equal(links, Count(bpftool, "link"));
     }
@@ -83,18 +85,45 @@ public sealed class ProbeLifecycleTests(ITestOutputHelper output)
         using KfreeSkbOnly second = KfreeSkbOnly.Attach();
         long a = 0, b = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        Task readingA = first.RunAsync(onKfreeSkb: (in SkbProbes.KfreeSkb e) => { if (e.Reason == SkbProbes.SkbDropReason.NO_SOCKET) a++; }, cancellationToken: stop.Token);
-        Task readingB = second.RunAsync(onKfreeSkb: (in KfreeSkbOnly.KfreeSkb e) => { if (e.Reason == KfreeSkbOnly.SkbDropReason.NO_SOCKET) b++; }, cancellationToken: stop.Token);
+        // IPv6, so that IPv4 floods of other programs on the machine are not counted.
+        Task readingA = first.RunAsync(onKfreeSkb: (in SkbProbes.KfreeSkb e) => { if (e.Reason == SkbProbes.SkbDropReason.NO_SOCKET && e.Protocol == UdpWorkload.Ipv6Protocol) a++; }, cancellationToken: stop.Token);
+        Task readingB = second.RunAsync(onKfreeSkb: (in KfreeSkbOnly.KfreeSkb e) => { if (e.Reason == KfreeSkbOnly.SkbDropReason.NO_SOCKET && e.Protocol == UdpWorkload.Ipv6Protocol) b++; }, cancellationToken: stop.Token);
 
-        long before = UdpWorkload.NoPorts();
-        UdpWorkload.Flood(5000, UdpWorkload.ClosedPort());
-        long delta = UdpWorkload.NoPorts() - before;
+        long before = UdpWorkload.NoPorts6();
+        UdpWorkload.Flood6(5000, UdpWorkload.ClosedPort6());
+        long delta = UdpWorkload.NoPorts6() - before;
         await Eventually.Settles(() => Math.Min(Volatile.Read(ref a), Volatile.Read(ref b)), delta);
         stop.Cancel();
         await Task.WhenAll(readingA, readingB);
 
         Assert.Equal(delta, a);
         Assert.Equal(delta, b);
+    }
+
+    [Fact]
+    public async Task TwoProcessesTracingTheSameEvent_EachCountEveryRecordOnce()
+    {
+        KernelFacility.RequireBpf();
+        // Two tpgen trace processes, each with its own programs and ring buffer on skb:kfree_skb.
+        string[] trace = ["trace", "skb:kfree_skb", "--count-by", "reason", "--filter", $"protocol == {UdpWorkload.Ipv6Protocol}"];
+        using RunningProgram first = ToolRunner.Start(trace);
+        using RunningProgram second = ToolRunner.Start(trace);
+        await Task.WhenAll(first.TracingAsync(), second.TracingAsync());
+
+        long before = UdpWorkload.NoPorts6();
+        UdpWorkload.Flood6(5000, UdpWorkload.ClosedPort6());
+        long delta = UdpWorkload.NoPorts6() - before;
+        await Task.Delay(500, TestContext.Current.CancellationToken); // both readers poll every 10 ms
+        first.Signal("INT");
+        second.Signal("INT");
+        ProgramResult a = first.Finish(TimeSpan.FromSeconds(30)), b = second.Finish(TimeSpan.FromSeconds(30));
+
+        output.WriteLine(a.Output + a.Error + b.Output + b.Error);
+        Assert.Equal(5000, delta);
+        Assert.Equal(0, a.ExitCode);
+        Assert.Equal(0, b.ExitCode);
+        Assert.Contains($"NO_SOCKET {delta}", a.Output.Split('\n'));
+        Assert.Contains($"NO_SOCKET {delta}", b.Output.Split('\n'));
     }
 
     private static int OpenDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
@@ -104,7 +133,7 @@ public sealed class ProbeLifecycleTests(ITestOutputHelper output)
     {
         try
         {
-            string target = File.ResolveLinkTarget(fd, returnFinalTarget: false)?.ToString() ?? "";
+            string target = new FileInfo(fd).LinkTarget ?? "";
             return target.StartsWith("anon_inode:bpf", StringComparison.Ordinal) || target.Contains("perf_event") || target.Contains("eventpoll");
         }
         catch (IOException)

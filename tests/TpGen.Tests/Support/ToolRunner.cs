@@ -25,13 +25,28 @@ internal static class ToolRunner
     public static ProgramResult Run(params string[] arguments) => Start(arguments).Finish();
 
     /// <summary>Starts <c>tpgen</c>; the caller reads its streams and waits.</summary>
-    public static RunningProgram Start(params string[] arguments)
+    public static RunningProgram Start(params string[] arguments) => StartUnder([], TpGen, "tpgen trace: tracing", arguments);
+
+    /// <summary>Starts samples/DropWatch; <see cref="RunningProgram.StartedAsync"/> waits until it watches.</summary>
+    public static RunningProgram StartDropWatch(params string[] arguments) => StartUnder([], DropWatch, "dropwatch: watching", arguments);
+
+    /// <summary>Runs <c>tpgen</c> under a wrapper command such as setpriv, and waits for it.</summary>
+    public static ProgramResult RunUnder(string[] wrapper, params string[] arguments) => StartUnder(wrapper, TpGen, "tpgen trace: tracing", arguments).Finish();
+
+    private static RunningProgram StartUnder(string[] wrapper, string assembly, string startedMarker, string[] arguments)
     {
-        var start = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(TpGen);
+        // As from a terminal: SIGINT and SIGTERM at their default disposition, even when the test
+        // runner itself was started with them ignored (nohup, a background job), which a child inherits.
+        wrapper = ["env", "--default-signal=INT,TERM", .. wrapper];
+        var start = new ProcessStartInfo(wrapper.Length > 0 ? wrapper[0] : Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        for (int i = 1; i < wrapper.Length; i++)
+            start.ArgumentList.Add(wrapper[i]);
+        if (wrapper.Length > 0)
+            start.ArgumentList.Add(Dotnet);
+        start.ArgumentList.Add(assembly);
         foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
-        return new RunningProgram(Process.Start(start)!);
+        return new RunningProgram(Process.Start(start)!, startedMarker);
     }
 
     private static string Built(string project, string assembly)
@@ -72,8 +87,11 @@ internal sealed class RunningProgram : IDisposable
 
     public int Id => _process.Id;
 
-    /// <summary>Waits until the program says it is under way (for <c>tpgen trace</c>: its programs are attached).</summary>
-    public async Task TracingAsync()
+    /// <summary>Waits until <c>tpgen trace</c> says it is tracing (its programs are attached).</summary>
+    public Task TracingAsync() => StartedAsync();
+
+    /// <summary>Waits until the program says it is under way (tpgen trace "tracing", DropWatch "watching").</summary>
+    public async Task StartedAsync()
     {
         await Task.WhenAny(_started.Task, _process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(120)));
         Assert.True(_started.Task.IsCompleted, $"the program did not say '{_ready}': " + Error);

@@ -14,12 +14,13 @@ public sealed class ToolTraceTests(ITestOutputHelper output)
     public async Task TraceCountByReason_DuringAFlood_CountsNoSocketAsTheKernelsNoPortsDelta()
     {
         KernelFacility.RequireBpf();
-        using RunningProgram trace = ToolRunner.Start("trace", "skb:kfree_skb", "--count-by", "reason", "--duration", "5");
+        // IPv6 only, filtered in the kernel: other programs' IPv4 floods on the machine are not counted.
+        using RunningProgram trace = ToolRunner.Start("trace", "skb:kfree_skb", "--count-by", "reason", "--duration", "5", "--filter", $"protocol == {UdpWorkload.Ipv6Protocol}");
         await trace.TracingAsync();
 
-        long before = UdpWorkload.NoPorts();
-        UdpWorkload.Flood(20_000, UdpWorkload.ClosedPort());
-        long delta = UdpWorkload.NoPorts() - before;
+        long before = UdpWorkload.NoPorts6();
+        UdpWorkload.Flood6(20_000, UdpWorkload.ClosedPort6());
+        long delta = UdpWorkload.NoPorts6() - before;
         ProgramResult result = trace.Finish();
 
         output.WriteLine(result.Output + result.Error);
@@ -34,10 +35,10 @@ public sealed class ToolTraceTests(ITestOutputHelper output)
     public async Task TraceJson_PrintsOneTypedObjectPerEvent_AndStopsAtTheLimit()
     {
         KernelFacility.RequireBpf();
-        using RunningProgram trace = ToolRunner.Start("trace", "skb:kfree_skb", "--output", "json", "--filter", "reason == NO_SOCKET", "--limit", "100");
+        using RunningProgram trace = ToolRunner.Start("trace", "skb:kfree_skb", "--output", "json", "--filter", $"reason == NO_SOCKET && protocol == {UdpWorkload.Ipv6Protocol}", "--limit", "100");
         await trace.TracingAsync();
 
-        UdpWorkload.Flood(500, UdpWorkload.ClosedPort());
+        UdpWorkload.Flood6(500, UdpWorkload.ClosedPort6());
         ProgramResult result = trace.Finish();
 
         Assert.Equal(0, result.ExitCode);
@@ -48,7 +49,7 @@ public sealed class ToolTraceTests(ITestOutputHelper output)
         Assert.Equal("skb:kfree_skb", root.GetProperty("event").GetString());
         Assert.Equal(Environment.ProcessId, root.GetProperty("pid").GetInt32());
         Assert.Equal("NO_SOCKET", root.GetProperty("fields").GetProperty("reason").GetString());
-        Assert.Equal(0x800, root.GetProperty("fields").GetProperty("protocol").GetInt32());
+        Assert.Equal(UdpWorkload.Ipv6Protocol, root.GetProperty("fields").GetProperty("protocol").GetInt32());
         Assert.StartsWith("0x", root.GetProperty("fields").GetProperty("skbaddr").GetString());
     }
 
@@ -86,6 +87,26 @@ public sealed class ToolTraceTests(ITestOutputHelper output)
         int caret = Array.FindIndex(lines, l => l.TrimEnd().EndsWith('^') && l.Trim() == "^");
         Assert.True(caret > 0, result.Error);
         Assert.Equal(lines[caret - 1].IndexOf(filter, StringComparison.Ordinal) + column - 1, lines[caret].IndexOf('^'));
+    }
+
+    [Fact]
+    public void TraceAsAnOrdinaryUser_ExitsOneNamingTheMissingCapabilities_BeforeGeneratingOrLoadingAnything()
+    {
+        KernelFacility.RequireBpf();
+        KernelFacility.RequireProgram("setpriv", "util-linux");
+
+        // nobody, with no capabilities at all: what a user without sudo has.
+        ProgramResult result = ToolRunner.RunUnder(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--"], "trace", "skb:kfree_skb");
+
+        output.WriteLine(result.Error);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("needs CAP_BPF and CAP_PERFMON (or root); this process lacks CAP_BPF and CAP_PERFMON", result.Error);
+        Assert.Contains("setcap cap_bpf,cap_perfmon", result.Error);
+        // Refused first: no format read, no BPF generated, nothing loaded.
+        Assert.DoesNotContain("generating BPF", result.Error);
+        Assert.DoesNotContain("loading and attaching", result.Error);
+        Assert.DoesNotContain("tracefs", result.Error);
+        Assert.Empty(result.Output);
     }
 
     [Fact]

@@ -102,13 +102,16 @@ public static class BtfSchemaReader
         {
             IReadOnlyList<BtfType> found = btf.FindByName(kind, tag);
             if (found.Count > 0)
-                return ToEnumSpec(found[0], tag);
+                return ToEnumSpec(btf, found[0], tag);
         }
         return null;
     }
 
-    private static EnumSpec ToEnumSpec(BtfType type, string name)
+    private static EnumSpec ToEnumSpec(BtfData btf, BtfType type, string name)
     {
+        // C enums, and so BTF's (the kernel's verifier checks it), are 1, 2, 4 or 8 bytes.
+        if (type.Size is not (1 or 2 or 4 or 8))
+            throw btf.Error(type.Id, $"{btf.Describe(type.Id)} is {type.Size} bytes; an enum is 1, 2, 4 or 8");
         var members = new EnumMember[type.Enumerators.Count];
         for (int i = 0; i < members.Length; i++)
             members[i] = new EnumMember(type.Enumerators[i].Name, type.Enumerators[i].Value);
@@ -190,6 +193,8 @@ public static class BtfSchemaReader
 
             if (dynamicName is not null && !isCommon)
             {
+                if (!CTokenizer.IsIdentifier(dynamicName))
+                    throw Error($"has a member named '{BtfData.Printable(member.Name)}', whose field name '{BtfData.Printable(dynamicName)}' is not a C identifier");
                 long size = BtfFieldType.SizeOf(_btf, member.Type, _raw, member.Name);
                 if (size != 4)
                     throw Error($"member '{member.Name}' is {size} bytes; a __data_loc/__rel_loc word is 4");
@@ -204,6 +209,9 @@ public static class BtfSchemaReader
 
             BtfFieldType described = BtfFieldType.Describe(_btf, member.Type, owner, member.Name);
             CType ctype = described.Type;
+            // As in a format file: only a flexible array is empty.
+            if (described.Size == 0 && ctype.ArrayLength != 0)
+                throw Error($"member '{member.Name}' has size 0 ({BtfData.Printable(ctype.Text)}); only a flexible array can be empty");
             CheckInside(member.Name, offset, described.Size);
             FieldSpec field = ctype.ArrayLength is int count
                 ? new FieldSpec(member.Name, ctype, offset, described.Size, described.IsSigned, FieldRules.ArrayKind(ctype), described.ElementSize, count, isCommon)
@@ -211,7 +219,7 @@ public static class BtfSchemaReader
             _fields.Add(field);
 
             if (!isCommon && described.Enum is { } enumType && described.EnumName is { } enumName && _enumNames.Add(enumName))
-                Enums.Add(ToEnumSpec(enumType, enumName));
+                Enums.Add(ToEnumSpec(_btf, enumType, enumName));
         }
 
         private int ByteOffset(BtfMember member, BtfType owner)

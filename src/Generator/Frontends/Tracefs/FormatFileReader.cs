@@ -192,7 +192,7 @@ public static class FormatFileReader
             }
             else if (!PrintFmtParser.TryParse(printFmt, out PrintFormat parsed, out int errorOffset, out string error))
             {
-                problem = error;
+                problem = Printable(error);
                 Warning(printFmtOffset + errorOffset, $"print fmt: {error}; the event's fields are still read, its text falls back to a field list");
             }
             else if (FindUnknownField(parsed, fields) is { } unknown)
@@ -302,7 +302,7 @@ public static class FormatFileReader
                 Error(line, column, $"field '{name}' lacks {(offset is null ? "offset" : "size")}");
                 return false;
             }
-            if (offset < 0 || size < 0 || offset + size > MaxRecordSize)
+            if (offset < 0 || size < 0 || (long)offset + size > MaxRecordSize)
             {
                 Error(line, column, $"field '{name}' at offset {offset} with size {size} lies outside a record (0 to {MaxRecordSize} bytes)");
                 return false;
@@ -322,6 +322,13 @@ public static class FormatFileReader
                     return null;
                 }
                 return FieldRules.Dynamic(name, type, offset, signed, isCommon);
+            }
+
+            // Only a flexible array (name[]) is empty; any other field of size 0 has nothing to read.
+            if (size == 0 && type.ArrayLength != 0)
+            {
+                Error(line, column, $"field '{name}' has size 0; only a flexible array ({name}[]) can be empty");
+                return null;
             }
 
             if (type.ArrayLength is int length)
@@ -393,13 +400,14 @@ public static class FormatFileReader
             return null;
         }
 
+        // Messages quote the input (a key, a type's token, a print fmt conversion): every one is made printable here.
         private void Error(int line, int column, string message) =>
-            Diagnostics.Add(new FormatDiagnostic(_file, line + 1, column + 1, message, IsError: true));
+            Diagnostics.Add(new FormatDiagnostic(_file, line + 1, column + 1, Printable(message), IsError: true));
 
         private void Warning(int offset, string message)
         {
             (int line, int column) = Position(offset);
-            Diagnostics.Add(new FormatDiagnostic(_file, line + 1, column + 1, message, IsError: false));
+            Diagnostics.Add(new FormatDiagnostic(_file, line + 1, column + 1, Printable(message), IsError: false));
         }
 
         private (int Line, int Column) Position(int offset)

@@ -18,10 +18,14 @@ public static class FormatFileWriter
         text.Append("name: ").Append(schema.Name).Append('\n');
         text.Append("ID: ").Append((schema.Id < 0 ? 0 : schema.Id).ToString(CultureInfo.InvariantCulture)).Append('\n');
         text.Append("format:\n");
+        // A blank line ends the common fields when they come first, as the kernel prints them. A
+        // schema read from a file without one (common fields known by name) may have none, or have
+        // them anywhere: then no blank line at all, and the reader tells them by name again.
+        bool separate = CommonFieldsLead(schema);
         bool inCommon = true;
         foreach (FieldSpec field in schema.Fields)
         {
-            if (inCommon && !field.IsCommon)
+            if (separate && inCommon && !field.IsCommon)
             {
                 text.Append('\n');
                 inCommon = false;
@@ -31,10 +35,26 @@ public static class FormatFileWriter
                 .Append("\tsize:").Append(field.Size.ToString(CultureInfo.InvariantCulture)).Append(';')
                 .Append("\tsigned:").Append(field.IsSigned ? '1' : '0').Append(";\n");
         }
-        text.Append('\n');
+        if (separate)
+            text.Append('\n');
         if (schema.PrintFmt is not null)
             text.Append("print fmt: ").Append(schema.PrintFmt).Append('\n');
         return text.ToString();
+    }
+
+    // Whether the schema starts with at least one common field and has none after the first other field.
+    private static bool CommonFieldsLead(TracepointSchema schema)
+    {
+        if (schema.Fields.Count == 0 || !schema.Fields[0].IsCommon)
+            return false;
+        bool common = true;
+        foreach (FieldSpec field in schema.Fields)
+        {
+            if (field.IsCommon && !common)
+                return false;
+            common = field.IsCommon;
+        }
+        return true;
     }
 
     /// <summary>The declaration as tracefs prints it: the type with the name placed before any fixed array suffix.</summary>
