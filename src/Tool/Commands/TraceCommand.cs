@@ -27,9 +27,14 @@ internal static class TraceCommand
         var countBy = new Option<string?>("--count-by") { Description = "Instead of printing events, count them by this field and print a table at the end." };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds." };
         var limit = new Option<long?>("--limit") { Description = "Stop after this many events." };
+        var ringSize = new Option<string?>("--ring-size")
+        {
+            HelpName = "BYTES",
+            Description = "The kernel ring buffer the events share: a power of two of at least 4K, with K or M for KiB or MiB (default 4M). Raise it when events are lost (ring buffer full).",
+        };
         var command = new Command("trace", "Trace tracepoints and print each event, decoded, until Ctrl-C, --duration or --limit.")
         {
-            events, filter, output, countBy, duration, limit,
+            events, filter, output, countBy, duration, limit, ringSize,
         };
         command.SetAction(parse => CommandSupport.Run("trace", () =>
         {
@@ -46,7 +51,8 @@ internal static class TraceCommand
                 countField is not null ? TraceMode.Count : parse.GetValue(output) == "json" ? TraceMode.Json : TraceMode.Text,
                 countField,
                 seconds is null ? null : TimeSpan.FromSeconds(seconds.Value),
-                maximum ?? long.MaxValue);
+                maximum ?? long.MaxValue,
+                RingSize.Parse(parse.GetValue(ringSize)));
 
             using var stop = new CancellationTokenSource();
             ConsoleCancelEventHandler interrupt = (_, e) =>

@@ -87,7 +87,7 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
     public bool OnLost(long count)
     {
         Lost += count;
-        _error.WriteLine($"tpgen trace: lost {count} events: the ring buffer was full");
+        _error.WriteLine($"tpgen trace: lost {count} events: the ring buffer was full (raise --ring-size, or filter in the kernel with --filter)");
         return true;
     }
 

@@ -20,7 +20,8 @@ internal sealed record TraceRequest(
     TraceMode Mode,
     string? CountBy,
     TimeSpan? Duration,
-    long Limit);
+    long Limit,
+    int RingBufferSize);
 
 /// <summary>
 /// <c>tpgen trace</c> with no project: the same pipeline a build runs, at run time. Reads the
@@ -65,7 +66,7 @@ internal static class TraceSession
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         if (request.Duration is { } duration)
             stop.CancelAfter(duration);
-        using ProbeSet probes = ProbeSet.Attach(definition, new ProbeOptions { LostRecordsLog = null });
+        using ProbeSet probes = ProbeSet.Attach(definition, new ProbeOptions { LostRecordsLog = null, RingBufferSize = request.RingBufferSize });
         error.WriteLine($"tpgen trace: tracing {string.Join(", ", schemas.Select(s => s.FullName).Take(8))}{(schemas.Count > 8 ? $" and {schemas.Count - 8} more" : "")}{(request.Filter is null ? "" : " where " + request.Filter)}; Ctrl-C to stop.");
 
         var started = System.Diagnostics.Stopwatch.StartNew();

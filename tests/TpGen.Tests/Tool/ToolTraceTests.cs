@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
@@ -118,5 +121,47 @@ public sealed class ToolTraceTests(ITestOutputHelper output)
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("skb:consume_skb has no field 'reason'", result.Error);
+    }
+
+    [Fact]
+    public async Task RingSize_SetsTheKernelRingBufferTheTraceReadsFrom()
+    {
+        KernelFacility.RequireBpf();
+        string bpftool = KernelFacility.RequireProgram("bpftool", "bpftool");
+        using RunningProgram trace = ToolRunner.Start("trace", "skb:kfree_skb", "--ring-size", "64K", "--duration", "60", "--filter", "reason == NO_SOCKET && protocol == 0");
+        await trace.TracingAsync();
+
+        // The kernel's own description of the maps the process holds (bpftool), not ours.
+        var ringSizes = new List<long>();
+        foreach (int id in BpfResources.Of(trace.Id).Maps)
+        {
+            var start = new ProcessStartInfo(bpftool) { RedirectStandardOutput = true };
+            foreach (string argument in new[] { "--json", "map", "show", "id", id.ToString(CultureInfo.InvariantCulture) })
+                start.ArgumentList.Add(argument);
+            using Process process = Process.Start(start)!;
+            using JsonDocument map = JsonDocument.Parse(process.StandardOutput.ReadToEnd());
+            process.WaitForExit();
+            if (map.RootElement.GetProperty("type").GetString() == "ringbuf")
+                ringSizes.Add(map.RootElement.GetProperty("max_entries").GetInt64());
+        }
+        trace.Signal("INT");
+        ProgramResult result = trace.Finish();
+
+        Assert.Equal([64 * 1024], ringSizes);
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("3000", "power of two")]
+    [InlineData("2K", "power of two")]
+    [InlineData("lots", "not a size")]
+    [InlineData("99999999M", "not a size")]
+    public void RingSize_ThatTheKernelCannotHave_IsAUsageErrorBeforeAnythingLoads(string size, string message)
+    {
+        ProgramResult result = ToolRunner.Run("trace", "skb:kfree_skb", "--ring-size", size);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.DoesNotContain("loading and attaching", result.Error);
     }
 }
