@@ -8,6 +8,6 @@
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 configuration=${CONFIGURATION:-Release}
-dotnet build "$root/tests/TpGen.Tests" -c "$configuration" -v:q -nologo
+dotnet build "$root/tests/TpGen.Tests" -c "$configuration" -p:TpGenSoak=true -v:q -nologo
 exec "$root/tests/TpGen.Tests/bin/$configuration/net10.0/TpGen.Tests" \
-    -method 'TpGen.Tests.Soak.SoakTests.*' -explicit only -showLiveOutput -noColor
+    -method 'TpGen.Tests.Soak.SoakTests.*' -showLiveOutput -noColor
