@@ -276,43 +276,10 @@ internal sealed class SampleRecords
         var found = new List<(string, ulong[])>();
         if (schema.Print is null)
             return found;
-        var pending = new Stack<PrintExpr>(schema.Print.Arguments);
-        while (pending.Count > 0)
+        foreach (SymbolTable table in PrintExprWalker.SymbolTables(schema.Print))
         {
-            switch (pending.Pop())
-            {
-                case SymbolicExpr s when Unwrap(s.Value) is FieldExpr f:
-                    found.Add((f.Field, s.Entries.Where(e => e.IsResolved).Select(e => e.Value).ToArray()));
-                    break;
-                case FlagsExpr s when Unwrap(s.Value) is FieldExpr f:
-                    found.Add((f.Field, s.Entries.Where(e => e.IsResolved).Select(e => e.Value).ToArray()));
-                    break;
-                case SymbolicExpr s:
-                    pending.Push(s.Value);
-                    break;
-                case FlagsExpr s:
-                    pending.Push(s.Value);
-                    break;
-                case CastExpr c:
-                    pending.Push(c.Operand);
-                    break;
-                case UnaryExpr u:
-                    pending.Push(u.Operand);
-                    break;
-                case BinaryExpr b:
-                    pending.Push(b.Left);
-                    pending.Push(b.Right);
-                    break;
-                case ConditionalExpr c:
-                    pending.Push(c.Condition);
-                    pending.Push(c.WhenTrue);
-                    pending.Push(c.WhenFalse);
-                    break;
-                case CallExpr c:
-                    foreach (PrintExpr a in c.Arguments)
-                        pending.Push(a);
-                    break;
-            }
+            if (Unwrap(table.Value) is FieldExpr field)
+                found.Add((field.Field, table.Entries.Where(e => e.IsResolved).Select(e => e.Value).ToArray()));
         }
         return found;
     }
