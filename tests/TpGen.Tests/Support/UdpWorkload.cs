@@ -36,12 +36,7 @@ internal static class UdpWorkload
     public const ushort Ipv6Protocol = 0x86DD;
 
     /// <summary>A port on ::1 that nothing listens on.</summary>
-    public static int ClosedPort6()
-    {
-        using var probe = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
+    public static int ClosedPort6() => FreePort(IPAddress.IPv6Loopback);
 
     /// <summary>Sends <paramref name="count"/> datagrams to ::1 as fast as one socket can.</summary>
     public static void Flood6(int count, int port) => Send6(count, port, burst: int.MaxValue);
@@ -50,10 +45,13 @@ internal static class UdpWorkload
     public static void Send6(int count, int port, int burst) => Send(count, new IPEndPoint(IPAddress.IPv6Loopback, port), burst);
 
     /// <summary>A port on 127.0.0.1 that nothing listens on.</summary>
-    public static int ClosedPort()
+    public static int ClosedPort() => FreePort(IPAddress.Loopback);
+
+    // A port the kernel just gave out and took back: nothing listens on it.
+    private static int FreePort(IPAddress address)
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var probe = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(address, 0));
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
