@@ -145,11 +145,7 @@ public sealed class ProbeLifecycleTests(ITestOutputHelper output)
     // TpGen's programs are named tpgen_handle_N; count those the kernel has loaded (or linked).
     private static int Count(string bpftool, string what)
     {
-        var start = new ProcessStartInfo(bpftool, $"--json {what} show") { RedirectStandardOutput = true, RedirectStandardError = true };
-        using Process process = Process.Start(start)!;
-        string json = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        using JsonDocument document = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json);
+        using JsonDocument document = BpfResources.BpftoolJson(bpftool, "--json", what, "show");
         if (what == "prog")
             return document.RootElement.EnumerateArray().Count(p => p.TryGetProperty("name", out JsonElement name) && name.GetString()!.StartsWith("tpgen_handle", StringComparison.Ordinal));
         return document.RootElement.GetArrayLength();

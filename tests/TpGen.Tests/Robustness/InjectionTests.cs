@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
@@ -194,14 +193,9 @@ public sealed partial class InjectionTests(ITestOutputHelper output)
         foreach (int program in held.Programs)
         {
             // The verified, rewritten instructions: what the kernel will actually run.
-            var start = new ProcessStartInfo(bpftool) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string argument in new[] { "prog", "dump", "xlated", "id", program.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-                start.ArgumentList.Add(argument);
-            using Process dump = Process.Start(start)!;
-            string text = dump.StandardOutput.ReadToEnd();
-            dump.WaitForExit();
+            ProgramResult dump = BpfResources.Bpftool(bpftool, "prog", "dump", "xlated", "id", program.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(0, dump.ExitCode);
-            foreach (Match call in XlatedCall().Matches(text))
+            foreach (Match call in XlatedCall().Matches(dump.Output))
                 called.Add(call.Groups[1].Value);
         }
         output.WriteLine($"{held.Programs.Count} programs call {string.Join(", ", called)}");

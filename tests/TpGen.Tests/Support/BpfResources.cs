@@ -106,14 +106,27 @@ internal static class BpfResources
     /// <summary>The ids bpftool lists for <paramref name="what"/> (prog, map or link).</summary>
     public static HashSet<int> Ids(string bpftool, string what)
     {
+        using JsonDocument document = BpftoolJson(bpftool, "--json", what, "show");
+        return document.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetInt32()).ToHashSet();
+    }
+
+    /// <summary>Runs bpftool and waits for it: the kernel's own account of its BPF objects.</summary>
+    public static ProgramResult Bpftool(string bpftool, params string[] arguments)
+    {
         var start = new ProcessStartInfo(bpftool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { "--json", what, "show" })
+        foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
         using Process process = Process.Start(start)!;
-        string json = process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        using JsonDocument document = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json);
-        return document.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetInt32()).ToHashSet();
+        return new ProgramResult(process.ExitCode, output, error.GetAwaiter().GetResult());
+    }
+
+    /// <summary>bpftool's <c>--json</c> output; nothing printed reads as an empty list.</summary>
+    public static JsonDocument BpftoolJson(string bpftool, params string[] arguments)
+    {
+        string json = Bpftool(bpftool, arguments).Output;
+        return JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json);
     }
 }

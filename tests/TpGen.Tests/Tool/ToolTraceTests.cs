@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Text.Json;
@@ -135,12 +134,7 @@ public sealed class ToolTraceTests(ITestOutputHelper output)
         var ringSizes = new List<long>();
         foreach (int id in BpfResources.Of(trace.Id).Maps)
         {
-            var start = new ProcessStartInfo(bpftool) { RedirectStandardOutput = true };
-            foreach (string argument in new[] { "--json", "map", "show", "id", id.ToString(CultureInfo.InvariantCulture) })
-                start.ArgumentList.Add(argument);
-            using Process process = Process.Start(start)!;
-            using JsonDocument map = JsonDocument.Parse(process.StandardOutput.ReadToEnd());
-            process.WaitForExit();
+            using JsonDocument map = BpfResources.BpftoolJson(bpftool, "--json", "map", "show", "id", id.ToString(CultureInfo.InvariantCulture));
             if (map.RootElement.GetProperty("type").GetString() == "ringbuf")
                 ringSizes.Add(map.RootElement.GetProperty("max_entries").GetInt64());
         }
