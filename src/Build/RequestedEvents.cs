@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text.RegularExpressions;
+using TpGen.Schema;
 
 namespace TpGen.Build;
 
@@ -13,7 +14,7 @@ namespace TpGen.Build;
 /// </summary>
 internal static partial class RequestedEvents
 {
-    [GeneratedRegex(@"Tracepoint(?:Attribute)?\s*\(\s*""([A-Za-z_][A-Za-z0-9_]{0,127})""\s*,\s*""([A-Za-z_][A-Za-z0-9_]{0,127})""\s*\)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"Tracepoint(?:Attribute)?\s*\(\s*""([A-Za-z0-9_]+)""\s*,\s*""([A-Za-z0-9_]+)""", RegexOptions.CultureInvariant)]
     private static partial Regex Attribute();
 
     public static SortedSet<(string System, string Name)> Scan(IEnumerable<string> sourceFiles)
@@ -33,7 +34,11 @@ internal static partial class RequestedEvents
             if (!text.Contains("Tracepoint", StringComparison.Ordinal))
                 continue;
             foreach (Match match in Attribute().Matches(text))
-                events.Add((match.Groups[1].Value, match.Groups[2].Value));
+            {
+                string system = match.Groups[1].Value, name = match.Groups[2].Value;
+                if (TraceNames.IsSystem(system) && TraceNames.IsEvent(name))
+                    events.Add((system, name));
+            }
         }
         return events;
     }

@@ -4,6 +4,8 @@ using System.Globalization;
 using System.IO;
 using System.Text.RegularExpressions;
 
+using TpGen.Schema;
+
 namespace TpGen.Frontends.Headers;
 
 /// <summary>
@@ -136,7 +138,7 @@ public sealed partial class HeaderTree
     /// <exception cref="HeadersException">No header defines the system (<see cref="HeadersProblem.SystemHeaderNotFound"/>).</exception>
     public SystemHeader FindSystemHeader(string system)
     {
-        TraceNames.ThrowIfInvalid(system, nameof(system));
+        TraceNames.ThrowIfInvalidSystem(system, nameof(system));
         (string Directory, string IncludePrefix)[] roots = TraceHeaderDirectories;
         string? misnamed = null;
         foreach ((string directory, string prefix) in roots)

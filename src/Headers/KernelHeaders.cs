@@ -50,7 +50,7 @@ public sealed class KernelHeaders
     /// <exception cref="HeadersException">No header defines the system, or it does not compile.</exception>
     public KernelHeaderSystem ReadSystem(string system)
     {
-        TraceNames.ThrowIfInvalid(system, nameof(system));
+        TraceNames.ThrowIfInvalidSystem(system, nameof(system));
         return _systems.GetOrAdd(system, s => new Lazy<KernelHeaderSystem>(() => Parse(s))).Value;
     }
 
@@ -62,8 +62,8 @@ public sealed class KernelHeaders
     /// <exception cref="HeadersException">The system's header is missing or does not compile, or it does not define the event.</exception>
     public TracepointSchema ReadEvent(string system, string name)
     {
-        TraceNames.ThrowIfInvalid(system, nameof(system));
-        TraceNames.ThrowIfInvalid(name, nameof(name));
+        TraceNames.ThrowIfInvalidSystem(system, nameof(system));
+        TraceNames.ThrowIfInvalidEvent(name, nameof(name));
         KernelHeaderSystem read = ReadSystem(system);
         if (read.Find(name) is { } found)
             return found.Schema;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.RegularExpressions;
+using TpGen.Schema;
 using static Interop.Libclang;
 
 namespace TpGen.Frontends.Headers;

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using TpGen.Frontends;
 using TpGen.Frontends.Tracefs;
+using TpGen.Schema;
 using TpGen.Text;
 
 namespace TpGen.Generation;
@@ -25,7 +26,7 @@ public sealed partial class TracepointGenerator
                 return null;
             string system = parts[parts.Length - 3];
             string name = parts[parts.Length - 2];
-            if (!Parser.IsValidName(system) || !Parser.IsValidName(name))
+            if (!TraceNames.IsSystem(system) || !TraceNames.IsEvent(name))
                 return null;
 
             options.TryGetValue(SourceMetadata, out string? sourceText);

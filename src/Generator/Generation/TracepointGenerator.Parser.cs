@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TpGen.Emitters;
+using TpGen.Schema;
 using TpGen.Text;
 
 namespace TpGen.Generation;
@@ -14,9 +15,6 @@ public sealed partial class TracepointGenerator
     /// <summary>Reads attributed classes into plain requests; keeps no symbols or syntax.</summary>
     internal static class Parser
     {
-        /// <summary>Names longer than this are not kernel names; tracefs names are far shorter.</summary>
-        private const int MaxNameLength = 128;
-
         public static ProbeSetRequest ReadRequest(GeneratorAttributeSyntaxContext attributed, CancellationToken token)
         {
             var type = (INamedTypeSymbol)attributed.TargetSymbol;
@@ -54,14 +52,14 @@ public sealed partial class TracepointGenerator
                 ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
                 string? system = arguments.Length == 2 ? arguments[0].Value as string : null;
                 string? name = arguments.Length == 2 ? arguments[1].Value as string : null;
-                if (!IsValidName(system))
+                if (!TraceNames.IsSystem(system))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTracepointName, location, "system", Printable(system)));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTracepointName, location, "system", TraceNames.Printable(system)));
                     continue;
                 }
-                if (!IsValidName(name))
+                if (!TraceNames.IsEvent(name))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTracepointName, location, "event", Printable(name)));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTracepointName, location, "event", TraceNames.Printable(name)));
                     continue;
                 }
                 var request = new TracepointRequest(system!, name!, location);
@@ -89,21 +87,6 @@ public sealed partial class TracepointGenerator
             return keys.ToEquatableArray();
         }
 
-        /// <summary>Valid names are C identifiers, the only names tracefs gives events; anything else could smuggle code.</summary>
-        public static bool IsValidName(string? name)
-        {
-            if (name is null || name.Length == 0 || name.Length > MaxNameLength)
-                return false;
-            if (!(name[0] is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_'))
-                return false;
-            foreach (char c in name)
-            {
-                if (!(c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_'))
-                    return false;
-            }
-            return true;
-        }
-
         private static bool IsPartial(TypeDeclarationSyntax declaration)
         {
             foreach (SyntaxToken modifier in declaration.Modifiers)
@@ -126,21 +109,5 @@ public sealed partial class TracepointGenerator
         private static string TypeParameters(INamedTypeSymbol type)
             => type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", System.Linq.Enumerable.Select(type.TypeParameters, p => p.Name)) + ">";
 
-        private static string Printable(string? text)
-        {
-            if (text is null)
-                return "(null)";
-            var builder = new System.Text.StringBuilder();
-            foreach (char c in text)
-            {
-                if (builder.Length >= 60)
-                {
-                    builder.Append("...");
-                    break;
-                }
-                builder.Append(c < ' ' || c > '~' ? '?' : c);
-            }
-            return builder.ToString();
-        }
     }
 }

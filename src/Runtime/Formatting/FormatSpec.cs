@@ -65,24 +65,17 @@ public readonly struct FormatSpec
     /// <summary>The conversion character.</summary>
     public char Conversion { get; }
 
-    /// <summary>Parses one printf conversion such as <c>%-08lx</c>, with the same parser that reads print fmts.</summary>
+    /// <summary>Parses one printf conversion such as <c>%-08lx</c>, with the same parser that reads print fmts (generated code writes the constructor instead).</summary>
     /// <exception cref="System.FormatException"><paramref name="conversion"/> is not exactly one conversion.</exception>
     public static FormatSpec Parse(string conversion)
     {
         if (!TpGen.Frontends.Tracefs.FormatStringParser.TryParse(conversion, out var segments, out _, out string error) ||
             segments.Count != 1 || segments[0].Conversion is not { } parsed)
             throw new System.FormatException($"'{conversion}' is not one printf conversion{(error.Length > 0 ? ": " + error : "")}");
-        int size = parsed.Length switch
-        {
-            TpGen.Schema.LengthModifier.Char => 1,
-            TpGen.Schema.LengthModifier.Short => 2,
-            TpGen.Schema.LengthModifier.None => parsed.Specifier == 'p' ? 8 : 4,
-            _ => 8,
-        };
         // A '*' width or precision is applied afterwards with WithWidth / WithPrecision.
         int width = parsed.Width == TpGen.Schema.Conversion.FromArgument ? -1 : parsed.Width;
         int precision = parsed.Precision == TpGen.Schema.Conversion.FromArgument ? -1 : parsed.Precision;
-        return new FormatSpec((FormatFlags)parsed.Flags, width, precision, size, parsed.Specifier);
+        return new FormatSpec((FormatFlags)parsed.Flags, width, precision, parsed.ArgumentSize, parsed.Specifier);
     }
 
     /// <summary>

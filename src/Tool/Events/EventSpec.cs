@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
+using TpGen.Schema;
 
 namespace TpGen.Tool.Events;
 
@@ -46,7 +47,7 @@ internal sealed class EventSpec
         }
         foreach (string part in parts)
         {
-            if (part.Length > 128 || !IsPattern(part))
+            if (part.Length > TraceNames.MaxLength || !IsPattern(part))
             {
                 error = $"'{Printable(text)}' is not an event: system and event names are letters, digits and '_' (with * and ? as globs)";
                 return false;

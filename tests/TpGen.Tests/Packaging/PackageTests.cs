@@ -51,6 +51,7 @@ public sealed class PackageTests(LocalFeed feed, ITestOutputHelper output) : ICl
         ProgramResult build = sandbox.Run("DropCounter", "build", "-v:n");
 
         Assert.Contains("TpGen: compiled the BPF program of DropCounter.SkbDrops", build.Output);
+        AssertBinHoldsNoCompilerAssemblies(Path.Combine(sandbox.Root, "DropCounter", "bin", "Debug", "net10.0"));
         await AssertCountsNoSocketDropsAsync(sandbox, "DropCounter", ready: "Counting packet drops", "--duration", "8");
     }
 
@@ -113,6 +114,16 @@ public sealed class PackageTests(LocalFeed feed, ITestOutputHelper output) : ICl
         IsolatedDotnet.Succeeded(traced, "tpgen trace skb:kfree_skb --duration 2");
         Assert.Equal(delta, traced.Output.Split('\n').Count(line => line.Contains(" kfree_skb: ", StringComparison.Ordinal) && line.EndsWith("reason: NO_SOCKET", StringComparison.Ordinal)));
         Assert.Contains(" 0 lost", traced.Error);
+    }
+
+    /// <summary>A user's application carries the runtime and the core, never the generator or Roslyn.</summary>
+    private static void AssertBinHoldsNoCompilerAssemblies(string bin)
+    {
+        string[] assemblies = Directory.GetFiles(bin, "*.dll").Select(Path.GetFileName).ToArray()!;
+        Assert.Contains("TpGen.Runtime.dll", assemblies);
+        Assert.Contains("TpGen.Core.dll", assemblies);
+        Assert.DoesNotContain("TpGen.Generator.dll", assemblies);
+        Assert.DoesNotContain(assemblies, name => name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
     }
 
     private static void RequireEverything()

@@ -33,6 +33,9 @@ internal static class Fixtures
         }
     }
 
+    /// <summary>The configuration (Debug, Release) this test assembly was built in, and with it every project it references.</summary>
+    public static string BuildConfiguration => Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/')))!;
+
     /// <summary>The repository root (found from the test binary's location).</summary>
     public static string RepositoryRoot
     {

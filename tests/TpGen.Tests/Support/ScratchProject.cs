@@ -14,7 +14,7 @@ namespace TpGen.Tests.Support;
 /// </summary>
 internal sealed class ScratchProject : IDisposable
 {
-    private static string Configuration => Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/')))!;
+    private static string Configuration => Fixtures.BuildConfiguration;
 
     public ScratchProject(string name, string source, string properties = "")
     {

@@ -13,7 +13,7 @@ internal sealed record ProgramResult(int ExitCode, string Output, string Error);
 internal static class ToolRunner
 {
     /// <summary>The configuration the tests were built with; the tool and samples are built alongside.</summary>
-    private static string Configuration => Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/')))!;
+    private static string Configuration => Fixtures.BuildConfiguration;
 
     public static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 

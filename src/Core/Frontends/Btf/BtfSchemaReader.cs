@@ -73,9 +73,9 @@ public static class BtfSchemaReader
     {
         if (btf is null)
             throw new ArgumentNullException(nameof(btf));
-        RequireIdentifier(system, nameof(system));
-        RequireIdentifier(eventName, nameof(eventName));
-        RequireIdentifier(className, nameof(className));
+        TraceNames.ThrowIfInvalidSystem(system, nameof(system));
+        TraceNames.ThrowIfInvalidEvent(eventName, nameof(eventName));
+        TraceNames.ThrowIfInvalidClass(className, nameof(className));
 
         IReadOnlyList<BtfType> found = btf.FindByName(BtfKind.Struct, ClassStructPrefix + className);
         if (found.Count == 0)
@@ -116,14 +116,6 @@ public static class BtfSchemaReader
         for (int i = 0; i < members.Length; i++)
             members[i] = new EnumMember(type.Enumerators[i].Name, type.Enumerators[i].Value);
         return new EnumSpec(name, type.Size, type.IsSignedEnum, new EquatableArray<EnumMember>(members));
-    }
-
-    private static void RequireIdentifier(string value, string parameter)
-    {
-        if (value is null)
-            throw new ArgumentNullException(parameter);
-        if (!CTokenizer.IsIdentifier(value))
-            throw new ArgumentException($"'{BtfData.Printable(value)}' is not a valid tracepoint name (letters, digits and '_')", parameter);
     }
 
     private static FormatParseException NotFound(BtfData btf, string message) =>
@@ -180,7 +172,7 @@ public static class BtfSchemaReader
 
         private void ReadField(BtfMember member, BtfType owner, int baseOffset, bool isCommon)
         {
-            if (!CTokenizer.IsIdentifier(member.Name))
+            if (!TraceNames.IsField(member.Name))
                 throw Error($"has a member named '{BtfData.Printable(member.Name)}', which is not a C identifier");
             int offset = baseOffset + ByteOffset(member, owner);
 
@@ -193,7 +185,7 @@ public static class BtfSchemaReader
 
             if (dynamicName is not null && !isCommon)
             {
-                if (!CTokenizer.IsIdentifier(dynamicName))
+                if (!TraceNames.IsField(dynamicName))
                     throw Error($"has a member named '{BtfData.Printable(member.Name)}', whose field name '{BtfData.Printable(dynamicName)}' is not a C identifier");
                 long size = BtfFieldType.SizeOf(_btf, member.Type, _raw, member.Name);
                 if (size != 4)

@@ -39,15 +39,16 @@ public static class BpfEmitter
         options ??= BpfOptions.Default;
         if (events.Count == 0 || events.Count > ushort.MaxValue)
             throw new ArgumentException($"a probe set has 1 to {ushort.MaxValue} events, not {events.Count}", nameof(events));
-        RequireSafe(probeSetName.Replace(".", "_"), "probe set name");
+        if (!TraceNames.IsIdentifier(probeSetName.Replace(".", "_")))
+            throw new ArgumentException($"probe set name '{TraceNames.Printable(probeSetName)}' is not a C# qualified name", nameof(probeSetName));
 
         var handlers = new SourceWriter();
         var names = new List<string>();
         for (int i = 0; i < events.Count; i++)
         {
             TracepointSchema schema = events[i];
-            RequireSafe(schema.System, "system name");
-            RequireSafe(schema.Name, "event name");
+            TraceNames.ThrowIfInvalidSystem(schema.System, nameof(events));
+            TraceNames.ThrowIfInvalidEvent(schema.Name, nameof(events));
             names.Add(schema.FullName);
             FilterExpr? filter = filters is not null && i < filters.Count ? filters[i] : null;
             if (filter is not null)
@@ -174,13 +175,6 @@ public static class BpfEmitter
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    private static void RequireSafe(string name, string what)
-    {
-        // Names reach C source (a section name and a comment); only identifiers may.
-        if (!CTokenizer.IsIdentifier(name) || name.Length > 128)
-            throw new ArgumentException($"{what} '{name}' is not a C identifier");
-    }
-
     private static string Template => s_template ??= LoadTemplate();
 
     private static string? s_template;
@@ -188,7 +182,7 @@ public static class BpfEmitter
     private static string LoadTemplate()
     {
         using Stream stream = typeof(BpfEmitter).Assembly.GetManifestResourceStream("TpGen.Templates.probe.bpf.c")
-            ?? throw new InvalidOperationException("The BPF template is missing from the TpGen.Generator assembly.");
+            ?? throw new InvalidOperationException("The BPF template is missing from the TpGen.Core assembly.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

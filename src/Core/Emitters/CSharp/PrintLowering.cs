@@ -87,7 +87,7 @@ internal sealed class PrintLowering
 
     private string SpecFor(Conversion conversion, PrintFormat print)
     {
-        string spec = _tables.Spec(conversion.Spec);
+        string spec = _tables.Spec(conversion);
         int argument = conversion.FirstArgument;
         if (conversion.Width == Conversion.FromArgument)
             spec += $".WithWidth({AsInt64(Lower(print.Arguments[argument++]), "a '*' width")})";
@@ -581,19 +581,19 @@ internal sealed class PrintLowering
 /// <summary>The constants an event's text needs, each written once: conversions, symbol lookups, flag tables.</summary>
 internal sealed class SymbolTables
 {
-    private readonly Dictionary<string, string> _specs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Conversion Conversion, string Name)> _specs = new(StringComparer.Ordinal);
     private readonly Dictionary<EquatableArray<SymbolEntry>, string> _symbolic = new();
     private readonly Dictionary<EquatableArray<SymbolEntry>, string> _flags = new();
 
     /// <summary>The name of a static <c>FormatSpec</c> for a printf conversion such as <c>%-08lx</c>.</summary>
-    public string Spec(string conversion)
+    public string Spec(Conversion conversion)
     {
-        if (!_specs.TryGetValue(conversion, out string? name))
+        if (!_specs.TryGetValue(conversion.Spec, out var spec))
         {
-            name = "Format" + _specs.Count.ToString(CultureInfo.InvariantCulture);
-            _specs.Add(conversion, name);
+            spec = (conversion, "Format" + _specs.Count.ToString(CultureInfo.InvariantCulture));
+            _specs.Add(conversion.Spec, spec);
         }
-        return name;
+        return spec.Name;
     }
 
     /// <summary>The name of a method <c>string? Name(ulong value)</c> for a <c>__print_symbolic</c> table.</summary>
@@ -623,8 +623,15 @@ internal sealed class SymbolTables
     /// <summary>Writes the tables as private static members.</summary>
     public void Write(SourceWriter output)
     {
-        foreach (KeyValuePair<string, string> spec in _specs)
-            output.Line($"private static readonly {CSharpTypes.FormatSpec} {spec.Value} = {CSharpTypes.FormatSpec}.Parse({CSharpNames.StringLiteral(spec.Key)});");
+        foreach (KeyValuePair<string, (Conversion Conversion, string Name)> spec in _specs)
+        {
+            // Constants, not the conversion's text: nothing parses a format at run time.
+            Conversion c = spec.Value.Conversion;
+            int width = c.Width == Conversion.FromArgument ? -1 : c.Width;
+            int precision = c.Precision == Conversion.FromArgument ? -1 : c.Precision;
+            output.Line($"/// <summary><c>{CSharpNames.XmlText(spec.Key)}</c></summary>");
+            output.Line($"private static readonly {CSharpTypes.FormatSpec} {spec.Value.Name} = new(({CSharpTypes.FormatFlags}){((int)c.Flags).ToString(CultureInfo.InvariantCulture)}, {width.ToString(CultureInfo.InvariantCulture)}, {precision.ToString(CultureInfo.InvariantCulture)}, {c.ArgumentSize.ToString(CultureInfo.InvariantCulture)}, {CSharpNames.CharLiteral(c.Specifier)});");
+        }
         foreach (KeyValuePair<EquatableArray<SymbolEntry>, string> table in _symbolic)
         {
             output.Open($"private static string? {table.Value}(ulong value) => value switch");

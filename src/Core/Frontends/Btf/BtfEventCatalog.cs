@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using TpGen.Frontends.Tracefs;
+using TpGen.Schema;
 using TpGen.Text;
 
 namespace TpGen.Frontends.Btf;
@@ -203,14 +204,14 @@ public sealed class BtfEventCatalog
         }
     }
 
-    // The kernel's macros paste C identifiers after the prefix; a name that is not one (corrupt BTF)
-    // names no class or tracepoint, and no reader would take it.
+    // The kernel's macros paste a trace name after the prefix; anything else (corrupt BTF) names no
+    // class or tracepoint, and no reader would take it. Class and event names share the rules.
     private IReadOnlyList<string> NamesWithPrefix(BtfKind kind, string prefix)
     {
         var names = new List<string>();
         foreach (string name in _btf.NamesOfKind(kind))
         {
-            if (name.StartsWith(prefix, StringComparison.Ordinal) && name.Length > prefix.Length && CTokenizer.IsIdentifier(name.Substring(prefix.Length)))
+            if (name.StartsWith(prefix, StringComparison.Ordinal) && name.Length > prefix.Length && TraceNames.IsEvent(name.Substring(prefix.Length)))
                 names.Add(name.Substring(prefix.Length));
         }
         names.Sort(StringComparer.Ordinal);

@@ -100,7 +100,7 @@ public static class FormatFileReader
 
         public FormatReadResult ReadEvent(string system, string? expectedName)
         {
-            if (!CTokenizer.IsIdentifier(system))
+            if (!TraceNames.IsSystem(system))
                 Error(0, 0, $"'{Printable(system)}' is not a valid tracepoint system name (letters, digits and '_')");
 
             // The header lines come first; after a bad one, later errors would only be noise.
@@ -108,7 +108,7 @@ public static class FormatFileReader
             string? name = ReadHeaderValue(ref line, "name");
             if (name is null)
                 return Result(null);
-            if (!CTokenizer.IsIdentifier(name))
+            if (!TraceNames.IsEvent(name))
             {
                 Error(line - 1, 6, $"'{Printable(name)}' is not a valid event name (letters, digits and '_')");
                 return Result(null);

@@ -7,7 +7,7 @@ namespace TpGen.Text;
 /// Writes indented source text (C# or C). Every emitter writes through one of these, so the
 /// output has one indentation style and always ends with balanced blocks.
 /// </summary>
-public sealed class SourceWriter
+internal sealed class SourceWriter
 {
     private const int IndentSize = 4;
     private readonly StringBuilder _text = new();

@@ -50,6 +50,15 @@ public sealed record Conversion(
 
     /// <summary>The index of the argument that holds the value.</summary>
     public int ValueArgument => FirstArgument + ArgumentCount - 1;
+
+    /// <summary>Bytes of the C argument type the length modifier names: 1 (hh), 2 (h), 4 (none; 8 for %p), 8 (l, ll, z, t, j).</summary>
+    public int ArgumentSize => Length switch
+    {
+        LengthModifier.Char => 1,
+        LengthModifier.Short => 2,
+        LengthModifier.None => Specifier == 'p' ? 8 : 4,
+        _ => 8,
+    };
 }
 
 /// <summary>printf flag characters.</summary>

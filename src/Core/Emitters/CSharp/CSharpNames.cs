@@ -70,6 +70,17 @@ public static class CSharpNames
         return result.Append('"').ToString();
     }
 
+    /// <summary>A C# character literal holding <paramref name="value"/>; anything not plain ASCII is escaped.</summary>
+    public static string CharLiteral(char value)
+    {
+        var result = new StringBuilder(8).Append('\'');
+        if (value == '\'')
+            result.Append("\\'");
+        else
+            AppendEscaped(result, value);
+        return result.Append('\'').ToString();
+    }
+
     /// <summary>A C# UTF-8 string literal (<c>"..."u8</c>) of a kernel byte string.</summary>
     public static string Utf8Literal(string value) => StringLiteral(value) + "u8";
 
