@@ -142,8 +142,9 @@ public sealed class ProbeErrorTests
         KernelFacility.RequireBpf();
         KernelFacility.RequireProgram("unshare", "util-linux");
 
-        // A private mount namespace where tracefs is unmounted; the real one is untouched.
-        (int code, string error) = DropWatch("unshare", "--mount", "--propagation", "private", "sh", "-c", "umount /sys/kernel/tracing && exec \"$0\" \"$@\"");
+        // A private mount namespace where every tracefs mount (debugfs's tracing too) is gone; the real ones are untouched.
+        (int code, string error) = DropWatch("unshare", "--mount", "--propagation", "private", "sh", "-c",
+            "for m in $(awk '$3 == \"tracefs\" { print $2 }' /proc/mounts | sort -r); do umount \"$m\" || exit 99; done; exec \"$0\" \"$@\"");
 
         Assert.Equal(1, code);
         Assert.Contains("tracefs is not mounted", error);

@@ -9,7 +9,7 @@ namespace TpGen.Tests.Support;
 
 /// <summary>
 /// A throwaway project outside the repository that uses TpGen from the repository's build output
-/// (copied in, so any user can read it): the generator as an analyzer, the runtime, and the
+/// (copied in, so any user can read it): the generator and core as analyzers, the runtime and core, and the
 /// MSBuild props, targets and tasks. Built with <c>dotnet build</c>, as root or as another user.
 /// </summary>
 internal sealed class ScratchProject : IDisposable
@@ -24,6 +24,7 @@ internal sealed class ScratchProject : IDisposable
         Copy(Path.Combine(repository, "src", "Build", "bin", Configuration, "net10.0"), Path.Combine(tpgen, "tasks"));
         Copy(Path.Combine(repository, "src", "Build", "buildTransitive"), Path.Combine(tpgen, "build"));
         Copy(Path.Combine(repository, "src", "Runtime", "bin", Configuration, "net10.0"), Path.Combine(tpgen, "lib"));
+        Copy(Path.Combine(repository, "src", "Generator", "bin", Configuration, "netstandard2.0"), Path.Combine(tpgen, "analyzers"));
         Directory.CreateDirectory(Path.Combine(Root, "home"));
 
         ProjectDirectory = Path.Combine(Root, name);
@@ -38,9 +39,8 @@ internal sealed class ScratchProject : IDisposable
               </PropertyGroup>
               <Import Project="{tpgen}/build/TpGen.props" />
               <ItemGroup>
-                <Analyzer Include="{tpgen}/lib/TpGen.Generator.dll" />
-                <Reference Include="{tpgen}/lib/TpGen.Runtime.dll" />
-                <Reference Include="{tpgen}/lib/TpGen.Generator.dll" />
+                <Analyzer Include="{tpgen}/analyzers/TpGen.Generator.dll;{tpgen}/analyzers/TpGen.Core.dll" />
+                <Reference Include="{tpgen}/lib/TpGen.Runtime.dll;{tpgen}/lib/TpGen.Core.dll" />
               </ItemGroup>
               <Import Project="{tpgen}/build/TpGen.targets" />
             </Project>

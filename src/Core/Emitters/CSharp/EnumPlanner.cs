@@ -17,10 +17,9 @@ internal sealed record EnumTypeSpec(string Name, string UnderlyingType, bool IsF
 internal sealed record EnumMemberSpec(string Name, string Value, string KernelName);
 
 /// <summary>
-/// Decides which fields get a generated enum type. A field qualifies when the print fmt passes
-/// it, directly or through casts, to <c>__print_symbolic</c> or <c>__print_flags</c> (one table
-/// for all its uses), or when its C type is an <c>enum</c> that the schema's BTF enums describe.
-/// Identical enums across the events of a probe set are generated once.
+/// Makes a generated enum type of each field that <see cref="FieldSymbols"/> gives a table (the
+/// same rule relocation translates by). Identical enums across the events of a probe set are
+/// generated once.
 /// </summary>
 internal sealed class EnumPlanner
 {
@@ -39,21 +38,13 @@ internal sealed class EnumPlanner
         for (int e = 0; e < events.Count; e++)
         {
             TracepointSchema schema = events[e];
-            foreach (KeyValuePair<string, (bool IsFlags, EquatableArray<SymbolEntry> Entries)> use in FindTables(schema))
+            foreach (FieldSymbolTable table in FieldSymbols.Of(schema))
             {
-                FieldSpec? field = schema.FindField(use.Key);
-                if (field is null || field.Kind is not (FieldKind.Scalar or FieldKind.Enum) || CSharpTypes.Integer(field.Size, field.IsSigned) is null)
-                    continue;
-                if (MakeFromTable(schema, field, use.Value.IsFlags, use.Value.Entries) is { } spec)
-                    candidates.Add((e, field, spec));
-            }
-            foreach (FieldSpec field in schema.Fields)
-            {
-                // A print fmt table wins over BTF: its names are the ones the kernel prints.
-                int eventIndex = e;
-                if (field.Kind != FieldKind.Enum || candidates.Exists(c => c.Event == eventIndex && c.Field.Name == field.Name))
-                    continue;
-                if (FindBtfEnum(schema, field) is { } btf && MakeFromBtf(field, btf) is { } spec)
+                FieldSpec field = schema.FindField(table.Field)!;
+                EnumTypeSpec? spec = table.Source == FieldSymbolSource.PrintFmt
+                    ? MakeFromTable(schema, field, table.IsFlags, table.Entries)
+                    : MakeFromBtf(field, table);
+                if (spec is not null)
                     candidates.Add((e, field, spec));
             }
         }
@@ -84,29 +75,6 @@ internal sealed class EnumPlanner
     private static bool SameShape(EnumTypeSpec a, EnumTypeSpec b) =>
         a.UnderlyingType == b.UnderlyingType && a.IsFlags == b.IsFlags && a.Members == b.Members;
 
-    // Field name -> the one symbol table the print fmt applies to it (fields with conflicting uses are dropped).
-    private static Dictionary<string, (bool IsFlags, EquatableArray<SymbolEntry> Entries)> FindTables(TracepointSchema schema)
-    {
-        var tables = new Dictionary<string, (bool, EquatableArray<SymbolEntry>)>();
-        var conflicting = new HashSet<string>();
-        if (schema.Print is null)
-            return tables;
-
-        foreach (SymbolTable table in PrintExprWalker.SymbolTables(schema.Print))
-        {
-            // Casts do not change which field a table names: (unsigned long)REC->flags is still flags.
-            if (PrintExprWalker.FieldRead(table.Value) is not { } field)
-                continue;
-            if (tables.TryGetValue(field, out var existing) && (existing.Item1 != table.IsFlags || existing.Item2 != table.Entries))
-                conflicting.Add(field);
-            else
-                tables[field] = (table.IsFlags, table.Entries);
-        }
-        foreach (string name in conflicting)
-            tables.Remove(name);
-        return tables;
-    }
-
     private static EnumTypeSpec? MakeFromTable(TracepointSchema schema, FieldSpec field, bool isFlags, EquatableArray<SymbolEntry> entries)
     {
         string underlying = CSharpTypes.Integer(field.Size, field.IsSigned)!;
@@ -134,32 +102,21 @@ internal sealed class EnumPlanner
         return new EnumTypeSpec(typeName, underlying, isFlags, members.ToEquatableArray(), description);
     }
 
-    private static EnumSpec? FindBtfEnum(TracepointSchema schema, FieldSpec field)
-    {
-        string tag = field.Type.BaseType.Substring("enum ".Length);
-        foreach (EnumSpec candidate in schema.Enums)
-        {
-            if (candidate.Name == tag)
-                return candidate;
-        }
-        return null;
-    }
-
-    private static EnumTypeSpec? MakeFromBtf(FieldSpec field, EnumSpec btf)
+    private static EnumTypeSpec? MakeFromBtf(FieldSpec field, FieldSymbolTable btf)
     {
         if (CSharpTypes.Integer(field.Size, field.IsSigned) is not { } underlying)
             return null;
         var members = new List<EnumMemberSpec>();
         var names = new HashSet<string>();
-        foreach (EnumMember member in btf.Members)
+        foreach (SymbolEntry member in btf.Entries)
         {
-            ulong value = Truncate(unchecked((ulong)member.Value), field.Size, field.IsSigned);
+            ulong value = Truncate(member.Value, field.Size, field.IsSigned);
             string name = UniqueMemberName(CSharpNames.ToMemberName(member.Name), value, names);
             members.Add(new EnumMemberSpec(name, Literal(value, field.Size, field.IsSigned), member.Name));
         }
         if (members.Count == 0)
             return null;
-        return new EnumTypeSpec(CSharpNames.ToPascalCase(btf.Name), underlying, false, members.ToEquatableArray(), $"the kernel's <c>enum {CSharpNames.XmlText(btf.Name)}</c> (from BTF)");
+        return new EnumTypeSpec(CSharpNames.ToPascalCase(btf.EnumName!), underlying, false, members.ToEquatableArray(), $"the kernel's <c>enum {CSharpNames.XmlText(btf.EnumName!)}</c> (from BTF)");
     }
 
     private static string UniqueMemberName(string name, ulong value, HashSet<string> used)

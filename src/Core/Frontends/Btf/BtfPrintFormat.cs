@@ -75,7 +75,7 @@ public static class BtfPrintFormat
         argument = field_;
         switch (field.Kind)
         {
-            case FieldKind.Enum when FindEnum(schema, field) is { } spec:
+            case FieldKind.Enum when FieldSymbols.FindEnum(schema, field) is { } spec:
                 argument = Symbolic(field_, spec);
                 return "%s";
             case FieldKind.Scalar or FieldKind.Enum or FieldKind.Bool:
@@ -97,17 +97,6 @@ public static class BtfPrintFormat
             default:
                 return null;
         }
-    }
-
-    private static EnumSpec? FindEnum(TracepointSchema schema, FieldSpec field)
-    {
-        string tag = field.Type.BaseType.Substring("enum ".Length);
-        foreach (EnumSpec candidate in schema.Enums)
-        {
-            if (candidate.Name == tag)
-                return candidate;
-        }
-        return null;
     }
 
     private static string Symbolic(string value, EnumSpec spec)
