@@ -53,7 +53,8 @@ if (duration is not null)
 
 try
 {
-    using SkbDrops drops = SkbDrops.Attach();
+    // A probe set leaves its own process's events out; the demo's datagrams are this process's own.
+    using SkbDrops drops = SkbDrops.Attach(new ProbeOptions { IncludeOwnProcess = demo });
     Console.Error.WriteLine($"dropwatch: watching skb:kfree_skb and skb:consume_skb{(duration is null ? " until Ctrl-C" : $" for {duration} s")}...");
     if (demo)
         _ = Demo.SendToClosedPortAsync(stop.Token);

@@ -12,13 +12,19 @@ namespace TpGen.Emitters;
 /// <param name="TypeName">The class's name.</param>
 /// <param name="Events">The events, in the order of the attributes.</param>
 /// <param name="TypeKeyword">How the class is declared: <c>class</c>, or <c>record</c> for a record class.</param>
+/// <param name="EventDetails">Per event, the kernels it was described from and how it attaches; empty for one description each, from the build machine, attached unconditionally.</param>
 public sealed record ProbeSetSpec(
     string? Namespace,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     string TypeName,
     EquatableArray<TracepointSchema> Events,
-    string TypeKeyword = "class")
+    string TypeKeyword = "class",
+    EquatableArray<ProbeEventSpec> EventDetails = default)
 {
+    /// <summary>How event <paramref name="index"/> was described and is attached.</summary>
+    public ProbeEventSpec DetailsOf(int index) =>
+        EventDetails.Count == Events.Count ? EventDetails[index] : ProbeEventSpec.Single(Events[index]);
+
     /// <summary>The probe set's full name: namespace, containing types and class, e.g. <c>App.SkbDrops</c>.</summary>
     public string FullName => Namespace is null ? QualifiedName : Namespace + "." + QualifiedName;
 
@@ -33,6 +39,18 @@ public sealed record ProbeSetSpec(
             return name.Append(TypeName).ToString();
         }
     }
+}
+
+/// <summary>How one event of a probe set was described and is attached.</summary>
+/// <param name="Kernels">The kernels whose descriptions the build merged, the first leading; an empty name stands for the build machine's.</param>
+/// <param name="Descriptions">Each kernel's description in the tracefs format, in the same order.</param>
+/// <param name="Optional">Whether attaching skips the event, and says so, where the running kernel lacks it.</param>
+/// <param name="Filter">A filter in TpGen's filter language, applied in the kernel, or null.</param>
+public sealed record ProbeEventSpec(EquatableArray<string> Kernels, EquatableArray<string> Descriptions, bool Optional = false, string? Filter = null)
+{
+    /// <summary>One description, of the build machine's kernel.</summary>
+    public static ProbeEventSpec Single(TracepointSchema schema) =>
+        new(new EquatableArray<string>(new[] { "" }), new EquatableArray<string>(new[] { Frontends.Tracefs.FormatFileWriter.Write(schema) }));
 }
 
 /// <summary>A type that encloses the probe set class.</summary>

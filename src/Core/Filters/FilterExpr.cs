@@ -22,14 +22,36 @@ public sealed record NotFilter(FilterExpr Operand) : FilterExpr;
 /// <summary>A numeric field compared with a constant, in the field's own signedness.</summary>
 /// <param name="Field">The field.</param>
 /// <param name="Operator">The comparison.</param>
-/// <param name="Value">The constant as a 64-bit pattern (sign-extended for signed fields).</param>
-public sealed record CompareFilter(FieldSpec Field, FilterOperator Operator, ulong Value) : FilterExpr;
+/// <param name="Value">The constant as a 64-bit pattern (sign-extended for signed fields); for a <paramref name="Symbol"/>, its value in the schema the filter was parsed against.</param>
+/// <param name="Symbol">
+/// The name the constant was written as (<c>NO_SOCKET</c>), or null for a number. A name is
+/// resolved again against the running kernel at attach: kernels number their enums differently.
+/// </param>
+public sealed record CompareFilter(FieldSpec Field, FilterOperator Operator, ulong Value, string? Symbol = null) : FilterExpr;
 
-/// <summary>A string field (a <c>char[N]</c> or a dynamic string) compared with a string.</summary>
+/// <summary>A string field (a <c>char[N]</c> or a dynamic string) compared with a string or matched with a glob.</summary>
 /// <param name="Field">The field.</param>
-/// <param name="Equal">True for <c>==</c>, false for <c>!=</c>.</param>
-/// <param name="Value">The string's bytes (UTF-8, no NUL).</param>
-public sealed record StringFilter(FieldSpec Field, bool Equal, EquatableArray<byte> Value) : FilterExpr;
+/// <param name="Equal">True for <c>==</c> and <c>~</c>, false for <c>!=</c>.</param>
+/// <param name="Value">The string's bytes (UTF-8, no NUL); for a glob, without its leading and trailing <c>*</c>.</param>
+/// <param name="Match">Where <paramref name="Value"/> must be found: the whole string, or (for a <c>~</c> glob) its start, end or anywhere.</param>
+/// <param name="AnyCharacter">For a glob: whether a <c>?</c> in <paramref name="Value"/> matches any one byte.</param>
+public sealed record StringFilter(FieldSpec Field, bool Equal, EquatableArray<byte> Value, StringMatch Match = StringMatch.Whole, bool AnyCharacter = false) : FilterExpr;
+
+/// <summary>Where a string filter's value must be found.</summary>
+public enum StringMatch
+{
+    /// <summary>The whole string: <c>==</c>, <c>!=</c>, or a glob without <c>*</c>.</summary>
+    Whole,
+
+    /// <summary>At the start: <c>comm ~ "kworker*"</c>.</summary>
+    Prefix,
+
+    /// <summary>At the end: <c>name ~ "*.so"</c>.</summary>
+    Suffix,
+
+    /// <summary>Anywhere: <c>name ~ "*eth*"</c>.</summary>
+    Contains,
+}
 
 /// <summary>The comparisons filters support.</summary>
 public enum FilterOperator
@@ -51,4 +73,7 @@ public enum FilterOperator
 
     /// <summary><c>&gt;=</c></summary>
     GreaterOrEqual,
+
+    /// <summary><c>&amp;</c>: true when the field and the constant share a set bit (<c>flags &amp; 0x4</c>).</summary>
+    BitwiseAnd,
 }

@@ -14,12 +14,14 @@ namespace TpGen.Filters;
 /// or         := and ('||' and)*
 /// and        := unary ('&amp;&amp;' unary)*
 /// unary      := '!' unary | '(' filter ')' | comparison
-/// comparison := operand ('==' | '!=' | '&lt;' | '&lt;=' | '&gt;' | '&gt;=') operand
+/// comparison := operand ('==' | '!=' | '&lt;' | '&lt;=' | '&gt;' | '&gt;=' | '&amp;' | '~') operand
 /// operand    := field | integer | "string" | SYMBOL
 /// </code>
 /// One side of a comparison is a field of the event; the other a constant: an integer, a string
-/// (for string fields, <c>==</c> and <c>!=</c> only), or a name the event's print fmt gives a
-/// value of that field (<c>reason == NO_SOCKET</c>).
+/// (for string fields, <c>==</c>, <c>!=</c> and the glob match <c>~</c>, whose pattern may start
+/// or end with <c>*</c> and use <c>?</c> for any one character), or a name the event's print fmt
+/// gives a value of that field (<c>reason == NO_SOCKET</c>). <c>field &amp; mask</c> holds when they
+/// share a set bit, as in the kernel's own filters.
 /// </summary>
 public static class FilterParser
 {
@@ -28,6 +30,9 @@ public static class FilterParser
 
     /// <summary>Strings compared in BPF are copied onto its 512-byte stack.</summary>
     public const int MaxStringBytes = 128;
+
+    /// <summary>How many string comparisons one filter may make (each copies a string onto the stack).</summary>
+    public const int MaxStrings = 2;
 
     private const int MaxDepth = 64;
 
@@ -60,7 +65,7 @@ public static class FilterParser
         private readonly TracepointSchema _schema;
         private readonly List<Token> _tokens;
         private int _position;
-        private int _stringBytes;
+        private int _strings;
 
         public Parser(string filter, TracepointSchema schema)
         {
@@ -124,7 +129,7 @@ public static class FilterParser
         {
             Token left = TakeOperand();
             if (Current.Kind != TokenKind.Operator || Operator(Current.Text) is not { } op)
-                throw Error(Current.Column, Current.Kind == TokenKind.End ? "expected a comparison (==, !=, <, <=, >, >=) before the end" : $"expected a comparison (==, !=, <, <=, >, >=), found '{Current.Text}'");
+                throw Error(Current.Column, Current.Kind == TokenKind.End ? "expected a comparison (==, !=, <, <=, >, >=, &, ~) before the end" : $"expected a comparison (==, !=, <, <=, >, >=, &, ~), found '{Current.Text}'");
             int opColumn = Current.Column;
             _position++;
             Token right = TakeOperand();
@@ -145,7 +150,39 @@ public static class FilterParser
             Token constant = leftField is not null ? right : left;
             if (leftField is null)
                 op = Mirror(op);
-            return Bind(field, op, opColumn, constant);
+            if (op == Glob)
+                return BindGlob(field, opColumn, constant);
+            return Bind(field, (FilterOperator)op, opColumn, constant);
+        }
+
+        // "kworker*", "*.so", "*eth*", "sd?": the glob match of the kernel's own filters, on its common forms.
+        private FilterExpr BindGlob(FieldSpec field, int opColumn, Token constant)
+        {
+            if (field.Kind is not (FieldKind.CharArray or FieldKind.DynamicString))
+                throw Error(opColumn, $"'~' matches strings; '{field.Name}' is not a string");
+            if (constant.Kind != TokenKind.String)
+                throw Error(constant.Column, $"'~' takes a \"pattern\" such as \"kworker*\"");
+            byte[] pattern = constant.Bytes!;
+            bool leading = pattern.Length > 0 && pattern[0] == '*';
+            bool trailing = pattern.Length > (leading ? 1 : 0) && pattern[pattern.Length - 1] == '*';
+            int start = leading ? 1 : 0, end = pattern.Length - (trailing ? 1 : 0);
+            var value = new byte[Math.Max(0, end - start)];
+            Array.Copy(pattern, start, value, 0, value.Length);
+            if (Array.IndexOf(value, (byte)'*') >= 0 || Array.IndexOf(value, (byte)'[') >= 0)
+                throw Error(constant.Column, "a pattern may start or end with '*' and use '?' for one character; '*' inside it and [sets] are not supported");
+            StringMatch match = leading && trailing ? StringMatch.Contains : leading ? StringMatch.Suffix : trailing ? StringMatch.Prefix : StringMatch.Whole;
+            CountString(field, constant, value.Length);
+            return new StringFilter(field, true, new EquatableArray<byte>(value), match, Array.IndexOf(value, (byte)'?') >= 0);
+        }
+
+        private void CountString(FieldSpec field, Token constant, int length)
+        {
+            if (field.Kind == FieldKind.CharArray && field.ElementCount == 0)
+                throw Error(constant.Column, $"'{field.Name}' has no fixed length to compare");
+            // Each comparison reads its string onto the BPF program's 512-byte stack.
+            _strings++;
+            if (length > MaxStringBytes || _strings > MaxStrings)
+                throw Error(constant.Column, $"a filter compares at most {MaxStrings} strings of up to {MaxStringBytes} bytes (BPF compares them on its small stack)");
         }
 
         private FilterExpr Bind(FieldSpec field, FilterOperator op, int opColumn, Token constant)
@@ -156,12 +193,8 @@ public static class FilterParser
                 if (constant.Kind != TokenKind.String)
                     throw Error(constant.Column, $"'{field.Name}' is a string: compare it with a \"string\"");
                 if (op is not (FilterOperator.Equal or FilterOperator.NotEqual))
-                    throw Error(opColumn, $"strings compare with == and != only");
-                if (field.Kind == FieldKind.CharArray && field.ElementCount == 0)
-                    throw Error(constant.Column, $"'{field.Name}' has no fixed length to compare");
-                _stringBytes += constant.Bytes!.Length + 1;
-                if (constant.Bytes.Length > MaxStringBytes || _stringBytes > 2 * MaxStringBytes)
-                    throw Error(constant.Column, $"strings in a filter are limited to {MaxStringBytes} bytes (BPF compares them on its small stack)");
+                    throw Error(opColumn, $"strings compare with ==, != and ~ only");
+                CountString(field, constant, constant.Bytes!.Length);
                 return new StringFilter(field, op == FilterOperator.Equal, new EquatableArray<byte>(constant.Bytes));
             }
 
@@ -171,6 +204,7 @@ public static class FilterParser
                 throw Error(constant.Column, $"'{field.Name}' is not available to a BPF filter (the handler cannot see it); filter on the event's own fields or common_pid");
 
             ulong value;
+            string? symbol = null;
             switch (constant.Kind)
             {
                 case TokenKind.Integer:
@@ -180,32 +214,25 @@ public static class FilterParser
                     break;
                 case TokenKind.Identifier:
                     value = Symbol(field, constant);
+                    symbol = constant.Text;
                     break;
                 default:
                     throw Error(constant.Column, $"'{field.Name}' is a number: compare it with a number or one of the names its print fmt gives it");
             }
-            return new CompareFilter(field, op, value);
+            return new CompareFilter(field, op, value, symbol);
         }
 
-        // NO_SOCKET in "reason == NO_SOCKET": a name the print fmt gives to values of this field.
+        // NO_SOCKET in "reason == NO_SOCKET": a name the kernel gives to values of this field (the
+        // table relocation translates by, so the name can be resolved again on another kernel).
         private ulong Symbol(FieldSpec field, Token name)
         {
             var known = new List<string>();
-            if (_schema.Print is not null)
+            if (FieldSymbols.For(_schema, field.Name) is { } table)
             {
-                foreach (SymbolTable table in PrintExprWalker.SymbolTables(_schema.Print))
-                {
-                    if (PrintExprWalker.FieldRead(table.Value) != field.Name)
-                        continue;
-                    foreach (SymbolEntry entry in table.Entries)
-                    {
-                        if (!entry.IsResolved)
-                            continue;
-                        if (entry.Name == name.Text)
-                            return entry.Value;
-                        known.Add(entry.Name);
-                    }
-                }
+                if (table.TryGetValue(name.Text, out ulong value))
+                    return value;
+                foreach (SymbolEntry entry in table.Entries)
+                    known.Add(entry.Name);
             }
             if (known.Count == 0)
                 throw Error(name.Column, $"'{name.Text}' is not a field of {_schema.FullName}, and '{field.Name}' has no named values to compare with");
@@ -251,7 +278,17 @@ public static class FilterParser
             _ => "not a number",
         };
 
-        private static FilterOperator? Operator(string text) => text switch
+        // '~' is not a FilterOperator: it binds to a StringFilter.
+        private const int Glob = -1;
+
+        private static int? Operator(string text) => text switch
+        {
+            "~" => Glob,
+            "&" => (int)FilterOperator.BitwiseAnd,
+            _ => (int?)NumericOperator(text),
+        };
+
+        private static FilterOperator? NumericOperator(string text) => text switch
         {
             "==" => FilterOperator.Equal,
             "!=" => FilterOperator.NotEqual,
@@ -262,12 +299,12 @@ public static class FilterParser
             _ => null,
         };
 
-        private static FilterOperator Mirror(FilterOperator op) => op switch
+        private static int Mirror(int op) => op switch
         {
-            FilterOperator.Less => FilterOperator.Greater,
-            FilterOperator.LessOrEqual => FilterOperator.GreaterOrEqual,
-            FilterOperator.Greater => FilterOperator.Less,
-            FilterOperator.GreaterOrEqual => FilterOperator.LessOrEqual,
+            (int)FilterOperator.Less => (int)FilterOperator.Greater,
+            (int)FilterOperator.LessOrEqual => (int)FilterOperator.GreaterOrEqual,
+            (int)FilterOperator.Greater => (int)FilterOperator.Less,
+            (int)FilterOperator.GreaterOrEqual => (int)FilterOperator.LessOrEqual,
             _ => op,
         };
 
@@ -322,7 +359,7 @@ public static class FilterParser
                 else
                 {
                     string? op = null;
-                    foreach (string candidate in new[] { "==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "(", ")" })
+                    foreach (string candidate in new[] { "==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "(", ")", "&", "~" })
                     {
                         if (string.CompareOrdinal(text, i, candidate, 0, candidate.Length) == 0)
                         {

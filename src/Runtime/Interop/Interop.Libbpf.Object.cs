@@ -16,6 +16,9 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libbpf, EntryPoint = "bpf_object__find_program_by_name", StringMarshalling = StringMarshalling.Utf8)]
         internal static partial nint ObjectFindProgram(SafeBpfObjectHandle bpfObject, string name);
 
+        [LibraryImport(Libraries.Libbpf, EntryPoint = "bpf_program__set_autoload")]
+        internal static partial int ProgramSetAutoload(nint program, [MarshalAs(UnmanagedType.U1)] bool autoload);
+
         [LibraryImport(Libraries.Libbpf, EntryPoint = "bpf_object__find_map_by_name", StringMarshalling = StringMarshalling.Utf8)]
         internal static partial nint ObjectFindMap(SafeBpfObjectHandle bpfObject, string name);
     }

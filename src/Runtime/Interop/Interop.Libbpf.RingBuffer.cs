@@ -15,5 +15,8 @@ internal static partial class Interop
 
         [LibraryImport(Libraries.Libbpf, EntryPoint = "ring_buffer__consume")]
         internal static partial int RingBufferConsume(SafeRingBufferHandle ringBuffer);
+
+        [LibraryImport(Libraries.Libbpf, EntryPoint = "ring_buffer__epoll_fd")]
+        internal static partial int RingBufferEpollFileDescriptor(SafeRingBufferHandle ringBuffer);
     }
 }

@@ -10,5 +10,31 @@ internal static partial class Interop
 
         [LibraryImport(Libraries.Libc, EntryPoint = "geteuid")]
         internal static partial uint GetEffectiveUserId();
+
+        internal const int ProtectionRead = 1;
+        internal const int MapShared = 1;
+        internal const int EpollControlModify = 3;
+        internal const uint EpollIn = 0x001;
+        internal const uint EpollEdgeTriggered = 1u << 31;
+
+        /// <summary>Maps <paramref name="length"/> bytes of a file (a BPF map) into memory; -1 (MAP_FAILED) on error.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "mmap", SetLastError = true)]
+        internal static partial nint MapMemory(nint address, nuint length, int protection, int flags, int fd, nint offset);
+
+        /// <summary>Unmaps what <see cref="MapMemory"/> mapped.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "munmap")]
+        internal static partial int UnmapMemory(nint address, nuint length);
+
+        /// <summary>Changes how an epoll instance watches a descriptor.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "epoll_ctl", SetLastError = true)]
+        internal static unsafe partial int EpollControl(int epollFd, int operation, int fd, EpollEvent* ev);
+
+        /// <summary>The kernel's struct epoll_event (packed on x86_64, 12 bytes).</summary>
+        [StructLayout(LayoutKind.Sequential, Pack = 4)]
+        internal struct EpollEvent
+        {
+            public uint Events;
+            public ulong Data;
+        }
     }
 }

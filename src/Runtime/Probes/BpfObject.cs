@@ -11,31 +11,28 @@ using TpGen.Schema;
 namespace TpGen.Probes;
 
 /// <summary>
-/// A probe set's BPF object through libbpf: opened from the compiled object, configured
-/// (ring size, event ids, wakeup threshold), loaded, attached, and its ring buffer opened.
-/// Owns every native resource; disposing releases them in reverse order.
+/// A probe set's BPF object through libbpf: opened (the shared object of probe sets without
+/// filters, else the probe set's own), configured for the running kernel (ring size, each event's
+/// layout and id, filter fields and names, the wakeup threshold), loaded, attached, and its ring
+/// buffer opened. Owns every native resource; disposing releases them in reverse order.
 /// </summary>
 internal sealed unsafe class BpfObject : IDisposable
 {
     private readonly SafeBpfObjectHandle _object;
     private readonly List<SafeBpfLinkHandle> _links = new();
-    private readonly int _countersFd;
-    private readonly int _cpus;
+    private readonly SafeMemoryMappingHandle _counters;
     private SafeRingBufferHandle? _ringBuffer;
 
-    private BpfObject(SafeBpfObjectHandle bpfObject, int countersFd, int cpus)
+    private BpfObject(SafeBpfObjectHandle bpfObject, SafeMemoryMappingHandle counters)
     {
         _object = bpfObject;
-        _countersFd = countersFd;
-        _cpus = cpus;
+        _counters = counters;
     }
 
-    public static BpfObject Load(ProbeSetDefinition definition, ProbeOptions options)
+    public static BpfObject Load(AttachPlan plan, ProbeOptions options)
     {
-        Privileges.Require();
-        RequireLibbpf();
-        ushort[] eventIds = CheckEvents(definition, options);
-        byte[] objectBytes = ObjectBytes(definition, options);
+        ProbeSetDefinition definition = plan.Definition;
+        (byte[] objectBytes, int handlers) = ObjectBytes(plan, options);
 
         SafeBpfObjectHandle handle;
         fixed (byte* bytes = objectBytes)
@@ -43,13 +40,16 @@ internal sealed unsafe class BpfObject : IDisposable
         if (handle.IsInvalid)
             throw new ProbeException(ProbeFailure.LoadFailed, $"libbpf could not open the BPF object of {definition.Name}: {Error(Marshal.GetLastPInvokeError())}");
 
-        int countersFd;
+        SafeMemoryMappingHandle counters;
         try
         {
             nint ring = FindMap(handle, BpfEmitter.RingBufferMap, definition);
             if (Interop.Libbpf.MapSetMaxEntries(ring, (uint)options.RingBufferSize) != 0)
                 throw new ProbeException(ProbeFailure.LoadFailed, $"libbpf refused ring buffer size {options.RingBufferSize}.");
-            Configure(handle, definition, eventIds, options);
+            Configure(handle, plan, handlers, options);
+            // Only the handlers of attached events load: the rest of a shared object, and optional events this kernel lacks, stay out.
+            for (int i = 0; i < handlers; i++)
+                Interop.Libbpf.ProgramSetAutoload(FindProgram(handle, i, definition), i < definition.Probes.Count && plan.IsAttached(i));
 
             using (LibbpfLog.Capture())
             {
@@ -60,7 +60,7 @@ internal sealed unsafe class BpfObject : IDisposable
                         $"The kernel rejected the BPF programs of {definition.Name} ({Error(error)}). The last lines of the verifier's log:\n{LibbpfLog.Tail(40)}");
                 }
             }
-            countersFd = Interop.Libbpf.MapFileDescriptor(FindMap(handle, BpfEmitter.CountersMap, definition));
+            counters = MapCounters(handle, definition);
         }
         catch
         {
@@ -69,10 +69,10 @@ internal sealed unsafe class BpfObject : IDisposable
         }
 
         // From here the BpfObject owns the handle and releases it with everything else.
-        var loaded = new BpfObject(handle, countersFd, Math.Max(1, Interop.Libbpf.NumberOfPossibleCpus()));
+        var loaded = new BpfObject(handle, counters);
         try
         {
-            loaded.AttachAll(definition);
+            loaded.AttachAll(plan);
         }
         catch
         {
@@ -88,31 +88,57 @@ internal sealed unsafe class BpfObject : IDisposable
         _ringBuffer = Interop.Libbpf.RingBufferNew(fd, sample, context, 0);
         if (_ringBuffer.IsInvalid)
             throw new ProbeException(ProbeFailure.LoadFailed, $"libbpf could not open the ring buffer: {Error(Marshal.GetLastPInvokeError())}");
+        // Edge-triggered: the wait returns when the kernel wakes the reader (the ring passed its
+        // threshold) or the poll interval ends, not whenever a record is waiting. Level-triggered,
+        // a busy ring makes every wait return at once: a system call per few records.
+        var watch = new Interop.Libc.EpollEvent { Events = Interop.Libc.EpollIn | Interop.Libc.EpollEdgeTriggered, Data = 0 };
+        if (Interop.Libc.EpollControl(Interop.Libbpf.RingBufferEpollFileDescriptor(_ringBuffer), Interop.Libc.EpollControlModify, fd, &watch) != 0)
+            throw new ProbeException(ProbeFailure.LoadFailed, $"Could not set up waiting on the ring buffer: {Error(Marshal.GetLastPInvokeError())}");
     }
 
-    /// <summary>Waits up to <paramref name="timeoutMilliseconds"/> for a wakeup, then reads everything waiting.</summary>
-    public void Poll(int timeoutMilliseconds)
+    /// <summary>
+    /// Waits up to <paramref name="timeoutMilliseconds"/> for a wakeup, then reads everything
+    /// waiting. Returns false when a handler failed (the caller rethrows its exception).
+    /// </summary>
+    /// <exception cref="ProbeException">Waiting failed for another reason than a signal.</exception>
+    public bool Poll(int timeoutMilliseconds)
     {
-        Interop.Libbpf.RingBufferPoll(_ringBuffer!, timeoutMilliseconds);
-        // With batched wakeups a poll can time out with records waiting; consume reads them without a wakeup.
-        Interop.Libbpf.RingBufferConsume(_ringBuffer!);
+        int polled = Interop.Libbpf.RingBufferPoll(_ringBuffer!, timeoutMilliseconds);
+        if (polled < 0 && polled != -EINTR)
+            return Failed(polled, "waiting on the ring buffer");
+        // With batched wakeups a poll can time out with records waiting; consume reads them without a system call.
+        return Consume();
     }
 
-    public void Consume() => Interop.Libbpf.RingBufferConsume(_ringBuffer!);
+    /// <summary>Reads everything waiting, without a system call. Returns false when a handler failed.</summary>
+    public bool Consume()
+    {
+        int consumed = Interop.Libbpf.RingBufferConsume(_ringBuffer!);
+        return consumed >= 0 || Failed(consumed, "reading the ring buffer");
+    }
 
-    /// <summary>The kernel's count of records it could not reserve, summed over CPUs.</summary>
+    // libbpf returns the callback's -1 as EPERM-like -1; anything else is a real error.
+    private static bool Failed(int result, string what) =>
+        result == -1 ? false : throw new ProbeException(ProbeFailure.LoadFailed, $"Failed {what}: {Error(-result)}.");
+
+    private const int EINTR = 4;
+
+    /// <summary>The kernel's count of records it could not reserve; read from shared memory, no system call.</summary>
     public long ReadDropped()
     {
-        if (_object.IsClosed)
+        if (_counters.IsClosed)
             return 0;
-        uint key = 0;
-        ulong* values = stackalloc ulong[_cpus];
-        if (Interop.Libbpf.MapLookupElement(_countersFd, &key, values) != 0)
-            return 0;
-        ulong total = 0;
-        for (int cpu = 0; cpu < _cpus; cpu++)
-            total += values[cpu];
-        return (long)total;
+        bool added = false;
+        try
+        {
+            _counters.DangerousAddRef(ref added);
+            return System.Threading.Volatile.Read(ref *(long*)_counters.DangerousGetHandle());
+        }
+        finally
+        {
+            if (added)
+                _counters.DangerousRelease();
+        }
     }
 
     public void Dispose()
@@ -120,6 +146,7 @@ internal sealed unsafe class BpfObject : IDisposable
         _ringBuffer?.Dispose();
         DetachAll(_links);
         _links.Clear();
+        _counters.Dispose();
         _object.Dispose();
     }
 
@@ -151,15 +178,15 @@ internal sealed unsafe class BpfObject : IDisposable
             thread.Join();
     }
 
-    private void AttachAll(ProbeSetDefinition definition)
+    private void AttachAll(AttachPlan plan)
     {
+        ProbeSetDefinition definition = plan.Definition;
         for (int i = 0; i < definition.Probes.Count; i++)
         {
+            if (!plan.IsAttached(i))
+                continue;
             ProbeDefinition probe = definition.Probes[i];
-            nint program = Interop.Libbpf.ObjectFindProgram(_object, BpfEmitter.ProgramName(i));
-            if (program == 0)
-                throw new ProbeException(ProbeFailure.LoadFailed, $"The BPF object of {definition.Name} has no program {BpfEmitter.ProgramName(i)} for {probe.FullName}; it does not match this definition.");
-            SafeBpfLinkHandle link = Interop.Libbpf.ProgramAttachTracepoint(program, probe.System, probe.Name);
+            SafeBpfLinkHandle link = Interop.Libbpf.ProgramAttachTracepoint(FindProgram(_object, i, definition), probe.System, probe.Name);
             if (link.IsInvalid)
             {
                 int error = Marshal.GetLastPInvokeError();
@@ -170,55 +197,38 @@ internal sealed unsafe class BpfObject : IDisposable
         }
     }
 
-    private static void RequireLibbpf()
+    private static nint FindProgram(SafeBpfObjectHandle handle, int index, ProbeSetDefinition definition)
     {
-        if (!NativeDependencies.IsLibbpfInstalled())
-            throw new ProbeException(ProbeFailure.LibbpfMissing, $"libbpf 1.x ({NativeDependencies.Libbpf}) is not installed. Install it: {NativeDependencies.LibbpfAdvice}.");
+        nint program = Interop.Libbpf.ObjectFindProgram(handle, BpfEmitter.ProgramName(index));
+        if (program == 0)
+            throw new ProbeException(ProbeFailure.LoadFailed, $"The BPF object of {definition.Name} has no program {BpfEmitter.ProgramName(index)}; it does not match this definition.");
+        return program;
     }
 
-    // Reads each event's live format: it must exist, and (unless told otherwise) match the build's layout.
-    private static ushort[] CheckEvents(ProbeSetDefinition definition, ProbeOptions options)
+    // The counters map, mapped into this process so reading it costs no system call.
+    private static SafeMemoryMappingHandle MapCounters(SafeBpfObjectHandle handle, ProbeSetDefinition definition)
     {
-        if (!Tracefs.IsMounted)
-            throw new ProbeException(ProbeFailure.TracefsUnavailable, $"tracefs is not mounted; attaching to tracepoints needs it. Mount it with: {Tracefs.MountCommand}");
-        var ids = new ushort[definition.Probes.Count];
-        for (int i = 0; i < ids.Length; i++)
+        int fd = Interop.Libbpf.MapFileDescriptor(FindMap(handle, BpfEmitter.CountersMap, definition));
+        SafeMemoryMappingHandle mapping = SafeMemoryMappingHandle.MapReadOnly(fd, (nuint)Environment.SystemPageSize);
+        if (mapping.IsInvalid)
         {
-            ProbeDefinition probe = definition.Probes[i];
-            TracepointSchema live;
-            try
-            {
-                live = Tracefs.ReadEvent(probe.System, probe.Name);
-            }
-            catch (TracefsException e)
-            {
-                ProbeFailure failure = e.Message.Contains("does not exist", StringComparison.Ordinal) && Tracefs.IsMounted ? ProbeFailure.TracepointMissing : ProbeFailure.TracefsUnavailable;
-                throw new ProbeException(failure, e.Message, e);
-            }
-            catch (FormatParseException e)
-            {
-                throw new ProbeException(ProbeFailure.LayoutMismatch, $"The running kernel's format of {probe.FullName} could not be read: {e.Message}", e);
-            }
-            ids[i] = (ushort)live.Id;
-
-            if (!options.CheckLayout)
-                continue;
-            TracepointSchema built = FormatFileReader.ReadOrThrow(probe.FormatText, probe.System, probe.FullName + " (as built)", probe.Name);
-            IReadOnlyList<string> differences = LayoutCheck.Differences(built, live);
-            if (differences.Count > 0)
-                throw new ProbeException(ProbeFailure.LayoutMismatch,
-                    $"{probe.FullName} is laid out differently on this kernel than in the build: {string.Join("; ", differences)}. " +
-                    $"Rebuild against this kernel's description (build here, or refresh the snapshot with 'tpgen pull {probe.FullName}').");
+            int error = Marshal.GetLastPInvokeError();
+            mapping.Dispose();
+            throw new ProbeException(ProbeFailure.LoadFailed, $"Could not map the counters of {definition.Name}: {Error(error)}.");
         }
-        return ids;
+        return mapping;
     }
 
-    // The object the build compiled, beside the application; else one compiled now (and cached by hash).
-    private static byte[] ObjectBytes(ProbeSetDefinition definition, ProbeOptions options)
+    // The shared object when the probe set has no filters and fits it; else the object the build compiled, or one compiled now.
+    private static (byte[] Bytes, int Handlers) ObjectBytes(AttachPlan plan, ProbeOptions options)
     {
+        ProbeSetDefinition definition = plan.Definition;
+        if (!plan.HasFilters && definition.Probes.Count <= SharedObject.Handlers)
+            return (SharedObject.Bytes, SharedObject.Handlers);
+
         string built = Path.Combine(options.ObjectDirectory ?? ProbeSetDefinition.DefaultObjectDirectory, definition.ObjectFileName);
         if (File.Exists(built))
-            return File.ReadAllBytes(built);
+            return (File.ReadAllBytes(built), definition.Probes.Count);
 
         string cached = Path.Combine(BpfCompiler.CacheDirectory, definition.ObjectFileName);
         if (!File.Exists(cached))
@@ -233,24 +243,19 @@ internal sealed unsafe class BpfObject : IDisposable
                     $"The BPF object of {definition.Name} was not built with the application (no {built}), and it cannot be compiled now: {e.Message}", e);
             }
         }
-        return File.ReadAllBytes(cached);
+        return (File.ReadAllBytes(cached), definition.Probes.Count);
     }
 
-    // .rodata holds one struct: the wakeup threshold, then the running kernel's event ids.
-    private static void Configure(SafeBpfObjectHandle handle, ProbeSetDefinition definition, ushort[] eventIds, ProbeOptions options)
+    // .rodata holds tpgen_config: each event as the running kernel lays it out, and the filters' fields and names.
+    private static void Configure(SafeBpfObjectHandle handle, AttachPlan plan, int handlers, ProbeOptions options)
     {
-        nint rodata = FindMap(handle, ".rodata", definition);
+        nint rodata = FindMap(handle, ".rodata", plan.Definition);
         int size = (int)Interop.Libbpf.MapValueSize(rodata);
-        if (size < 8 + 2 * eventIds.Length)
-            throw new ProbeException(ProbeFailure.LoadFailed, $"The BPF object of {definition.Name} has a {size}-byte configuration; {definition.Probes.Count} events need {8 + 2 * eventIds.Length}.");
-        byte[] config = new byte[size];
-        BitConverter.TryWriteBytes(config.AsSpan(0, 8), (ulong)options.EffectiveWakeupThreshold);
-        for (int i = 0; i < eventIds.Length; i++)
-            BitConverter.TryWriteBytes(config.AsSpan(8 + 2 * i, 2), eventIds[i]);
+        byte[] config = plan.Configuration(handlers, size, options, new BpfOptions(options.PayloadBytesPerField));
         fixed (byte* data = config)
         {
             if (Interop.Libbpf.MapSetInitialValue(rodata, data, (nuint)size) != 0)
-                throw new ProbeException(ProbeFailure.LoadFailed, $"libbpf refused the configuration of {definition.Name}.");
+                throw new ProbeException(ProbeFailure.LoadFailed, $"libbpf refused the configuration of {plan.Definition.Name}.");
         }
     }
 

@@ -50,8 +50,27 @@ public sealed class ProbeOptions
     /// <summary>How often the reader looks at the ring buffer without a wakeup; also bounds how long stopping takes.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>Whether to compare the build's layouts with the running kernel's before attaching (default true).</summary>
+    /// <summary>
+    /// Whether to refuse a running kernel on which some field cannot be read as built (it changed
+    /// kind, or a conversion can lose values) rather than read it as absent; default true.
+    /// </summary>
     public bool CheckLayout { get; init; } = true;
+
+    /// <summary>
+    /// Whether a field the running kernel holds in a type whose values may not fit the build's
+    /// (wider, or with another sign) is read anyway, converted as C converts; default false:
+    /// attaching fails and names the field.
+    /// </summary>
+    public bool AllowLossyConversions { get; init; }
+
+    /// <summary>
+    /// Whether the probe set also records the events of the process that reads it. Default false:
+    /// a reader that traced its own system calls or allocations would feed on itself.
+    /// </summary>
+    public bool IncludeOwnProcess { get; init; }
+
+    /// <summary>Bytes of <c>__data_loc</c> payload copied per dynamic field; longer payloads are cut and marked truncated. Default 256.</summary>
+    public int PayloadBytesPerField { get; init; } = 256;
 
     /// <summary>Where to look for the object the build compiled; default a bpf folder beside the application.</summary>
     public string? ObjectDirectory { get; init; }

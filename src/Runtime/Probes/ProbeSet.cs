@@ -7,6 +7,8 @@ using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 
+using TpGen.Decoding;
+
 namespace TpGen.Probes;
 
 /// <summary>
@@ -33,31 +35,44 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
     private long _droppedAtDispose;
     private readonly CancellationTokenSource _disposing = new();
 
-    private ProbeSet(ProbeSetDefinition definition, ProbeOptions options, BpfObject bpfObject)
+    private ProbeSet(ProbeSetDefinition definition, ProbeOptions options, BpfObject bpfObject, AttachPlan plan)
     {
         Definition = definition;
         _options = options;
         _object = bpfObject;
         _payloadOffset = RecordHeader.Size + (definition.CapturesCommand ? 16 : 0);
+        Relocation = plan.Relocation;
+        Layouts = plan.Layouts;
     }
 
     /// <summary>What was loaded.</summary>
     public ProbeSetDefinition Definition { get; }
+
+    /// <summary>Per event: whether it is attached, and what was relocated, converted, absent or translated on this kernel.</summary>
+    public ProbeSetRelocation Relocation { get; }
+
+    /// <summary>The layouts the running kernel's records are read with, one per event in handler order.</summary>
+    public IReadOnlyList<EventLayout> Layouts { get; }
 
     /// <summary>Records delivered, dropped in the kernel (ring buffer full) and cut short so far.</summary>
     public ProbeStatistics Statistics =>
         new(Volatile.Read(ref _delivered), Volatile.Read(ref _disposed) ? Volatile.Read(ref _droppedAtDispose) : _object.ReadDropped(), Volatile.Read(ref _truncated));
 
     /// <summary>
-    /// Checks the running kernel (permissions, tracefs, each tracepoint's layout), loads the
-    /// probe set's BPF object and attaches every handler.
+    /// Checks the running kernel (permissions, tracefs), relocates each event's fields and named
+    /// values by name onto the running kernel's description, loads the probe set's BPF object
+    /// configured for it and attaches every handler.
     /// </summary>
-    /// <exception cref="ProbeException">Something is missing or different; the message says what and what to do.</exception>
+    /// <exception cref="ProbeException">Something is missing, or a field cannot be relocated; the message says what and what to do.</exception>
     public static ProbeSet Attach(ProbeSetDefinition definition, ProbeOptions? options = null)
     {
         options ??= ProbeOptions.Default;
-        BpfObject loaded = BpfObject.Load(definition, options);
-        var probes = new ProbeSet(definition, options, loaded);
+        Privileges.Require();
+        if (!NativeDependencies.IsLibbpfInstalled())
+            throw new ProbeException(ProbeFailure.LibbpfMissing, $"libbpf 1.x ({NativeDependencies.Libbpf}) is not installed. Install it: {NativeDependencies.LibbpfAdvice}.");
+        AttachPlan plan = AttachPlan.Create(definition, options);
+        BpfObject loaded = BpfObject.Load(plan, options);
+        var probes = new ProbeSet(definition, options, loaded, plan);
         try
         {
             probes._self = GCHandle.Alloc(probes, GCHandleType.Normal);
@@ -81,18 +96,19 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
         BeginReading(handler);
         try
         {
+            // The loop makes no system call but the wait: the drop counter is read from shared memory.
             int timeout = Math.Max(1, (int)_options.PollInterval.TotalMilliseconds);
             while (!cancellationToken.IsCancellationRequested && !Volatile.Read(ref _disposed))
             {
-                _object.Poll(timeout);
-                _handlerError?.Throw();
+                if (!_object.Poll(timeout))
+                    ThrowHandlerError();
                 ReportDrops(handler);
             }
             // Whatever arrived before the stop is still delivered.
             if (!Volatile.Read(ref _disposed))
             {
-                _object.Consume();
-                _handlerError?.Throw();
+                if (!_object.Consume())
+                    ThrowHandlerError();
                 ReportDrops(handler);
             }
         }
@@ -205,6 +221,12 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
             _self.Free();
     }
 
+    private void ThrowHandlerError()
+    {
+        _handlerError?.Throw();
+        throw new ProbeException(ProbeFailure.LoadFailed, $"libbpf stopped reading the ring buffer of {Definition.Name} without a handler having failed.");
+    }
+
     private void ReportDrops(IRecordHandler handler)
     {
         long dropped = _object.ReadDropped();
@@ -221,6 +243,9 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
     private static int OnSample(nint context, nint data, nuint size)
     {
         var probes = (ProbeSet)GCHandle.FromIntPtr(context).Target!;
+        // After a handler failed, nothing more is handed out: the first exception is the one Run rethrows.
+        if (probes._handlerError is not null)
+            return -1;
         try
         {
             return probes.Dispatch((byte*)data, (int)size);

@@ -1,17 +1,75 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using TpGen.Decoding;
+using TpGen.Schema;
 
 namespace TpGen.Probes;
 
-/// <summary>One tracepoint of a probe set: its name, and the layout the build decoded it with (tracefs format text).</summary>
-/// <param name="System">The event's system, e.g. <c>skb</c>.</param>
-/// <param name="Name">The event's name, e.g. <c>kfree_skb</c>.</param>
-/// <param name="FormatText">The event's description as the build saw it, checked against the running kernel before attaching.</param>
-public sealed record ProbeDefinition(string System, string Name, string FormatText)
+/// <summary>
+/// One tracepoint of a probe set: its name, how the build described it (one description per
+/// kernel the build saw; the running kernel's is matched with them by name at attach), and how
+/// it attaches.
+/// </summary>
+public sealed class ProbeDefinition
 {
+    private TracepointSchema? _built;
+
+    /// <summary>A tracepoint described by one kernel, the build machine's.</summary>
+    /// <param name="system">The event's system, e.g. <c>skb</c>.</param>
+    /// <param name="name">The event's name, e.g. <c>kfree_skb</c>.</param>
+    /// <param name="description">Its description in tracefs format.</param>
+    /// <param name="filter">A filter in TpGen's filter language applied in the kernel, or null.</param>
+    public ProbeDefinition(string system, string name, string description, string? filter = null)
+        : this(system, name, new[] { description }, new[] { "" }, optional: false, filter)
+    {
+    }
+
+    /// <summary>A tracepoint described by one or more kernels.</summary>
+    /// <param name="system">The event's system, e.g. <c>skb</c>.</param>
+    /// <param name="name">The event's name, e.g. <c>kfree_skb</c>.</param>
+    /// <param name="descriptions">Each kernel's description in tracefs format, the first leading.</param>
+    /// <param name="kernels">The kernels' names, in the same order (empty for the build machine's).</param>
+    /// <param name="optional">Whether attaching skips the event, and says so, where the running kernel lacks it.</param>
+    /// <param name="filter">A filter in TpGen's filter language applied in the kernel, or null.</param>
+    public ProbeDefinition(string system, string name, IReadOnlyList<string> descriptions, IReadOnlyList<string> kernels, bool optional = false, string? filter = null)
+    {
+        TraceNames.ThrowIfInvalidSystem(system, nameof(system));
+        TraceNames.ThrowIfInvalidEvent(name, nameof(name));
+        if (descriptions.Count == 0 || descriptions.Count != kernels.Count)
+            throw new ArgumentException("a probe needs one description per kernel, at least one", nameof(descriptions));
+        System = system;
+        Name = name;
+        Descriptions = descriptions;
+        Kernels = kernels;
+        Optional = optional;
+        Filter = filter;
+    }
+
+    /// <summary>The event's system.</summary>
+    public string System { get; }
+
+    /// <summary>The event's name.</summary>
+    public string Name { get; }
+
     /// <summary><c>system:name</c>.</summary>
     public string FullName => System + ":" + Name;
+
+    /// <summary>The build's descriptions of the event, in tracefs format, one per kernel.</summary>
+    public IReadOnlyList<string> Descriptions { get; }
+
+    /// <summary>The kernels the descriptions came from.</summary>
+    public IReadOnlyList<string> Kernels { get; }
+
+    /// <summary>Whether attaching skips the event where the running kernel lacks it.</summary>
+    public bool Optional { get; }
+
+    /// <summary>The filter applied in the kernel, or null.</summary>
+    public string? Filter { get; }
+
+    /// <summary>The event as the build generated its types: the union of its descriptions.</summary>
+    /// <exception cref="TraceRecordException">A description does not parse.</exception>
+    public TracepointSchema BuiltSchema => _built ??= EventLayout.BuiltSchema(System, Name, Descriptions, Kernels);
 }
 
 /// <summary>
@@ -36,6 +94,30 @@ public sealed class ProbeSetDefinition
         Probes = probes;
         CapturesCommand = capturesCommand;
     }
+
+    /// <summary>
+    /// A probe set made at run time (by a tool, or a test), its BPF C emitted here from the probes'
+    /// descriptions and filters, so the program and the definition cannot disagree.
+    /// </summary>
+    /// <param name="name">The probe set's name: letters, digits, '_' and '.'.</param>
+    /// <param name="probes">The events, in handler order.</param>
+    /// <param name="capturesCommand">Whether each record carries the task's command name after the header.</param>
+    /// <exception cref="Filters.FilterException">A probe's filter does not fit its event.</exception>
+    public static ProbeSetDefinition FromProbes(string name, IReadOnlyList<ProbeDefinition> probes, bool capturesCommand = false)
+    {
+        var schemas = new List<TracepointSchema>(probes.Count);
+        var filters = new List<Filters.FilterExpr?>(probes.Count);
+        foreach (ProbeDefinition probe in probes)
+        {
+            schemas.Add(probe.BuiltSchema);
+            filters.Add(probe.Filter is null ? null : Filters.FilterParser.Parse(probe.Filter, probe.BuiltSchema));
+        }
+        string source = Emitters.Bpf.BpfEmitter.Emit(name, schemas, filters: filters);
+        return new ProbeSetDefinition(name, source, Emitters.Bpf.BpfEmitter.Hash(source), probes, capturesCommand);
+    }
+
+    /// <summary>How many events a probe set without filters may have and still use the BPF object TpGen ships (no compiler needed).</summary>
+    public const int SharedObjectCapacity = SharedObject.Handlers;
 
     /// <summary>The probe set's name.</summary>
     public string Name { get; }

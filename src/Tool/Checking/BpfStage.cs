@@ -14,8 +14,9 @@ namespace TpGen.Tool.Checking;
 
 /// <summary>
 /// The BPF stages of <c>tpgen check</c>: each system's events as one probe set (as a build with
-/// many events makes one object), compiled with clang, then loaded, verified and attached. When
-/// a set fails, its events are retried one by one so the failure names the event.
+/// many events makes one object) compiled with clang; then every event loaded, verified and
+/// attached on the running kernel. When a set fails, its events are retried one by one so the
+/// failure names the event.
 /// </summary>
 internal sealed class BpfStage(string objectDirectory, IProgress<string> progress)
 {
@@ -63,39 +64,36 @@ internal sealed class BpfStage(string objectDirectory, IProgress<string> progres
         return definitions.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Loads and attaches each compiled probe set, then detaches it.</summary>
-    public void Load(IReadOnlyList<ProbeSetDefinition> definitions, IReadOnlyList<TracepointSchema> events, List<CheckFailure> failures)
+    /// <summary>
+    /// Loads and attaches every event, a system at a time (in sets the shared object holds: no
+    /// compiler needed, so this runs where clang does not), then detaches; a set that fails is
+    /// retried event by event so the failure names the event.
+    /// </summary>
+    public void Load(IReadOnlyList<TracepointSchema> events, List<CheckFailure> failures)
     {
-        var options = new ProbeOptions { ObjectDirectory = objectDirectory, RingBufferSize = 1 << 16, LostRecordsLog = null };
-        var bySchema = events.ToDictionary(e => e.FullName);
+        var options = new ProbeOptions { RingBufferSize = 1 << 16, LostRecordsLog = null };
+        var sets = events.GroupBy(e => e.System)
+            .SelectMany(system => system.Select((e, i) => (e, i)).GroupBy(p => p.i / ProbeSetDefinition.SharedObjectCapacity, p => p.e))
+            .Select(chunk => chunk.ToList())
+            .ToList();
         int done = 0;
-        foreach (ProbeSetDefinition definition in definitions)
+        foreach (List<TracepointSchema> set in sets)
         {
-            if (TryAttach(definition, options, out _))
+            if (TryAttach(Define("check." + set[0].System, set), options, out _))
             {
-                Loaded += definition.Probes.Count;
+                Loaded += set.Count;
             }
             else
             {
-                foreach (ProbeDefinition probe in definition.Probes)
+                foreach (TracepointSchema schema in set)
                 {
-                    ProbeSetDefinition single = Define(definition.Name + "." + probe.Name, [bySchema[probe.FullName]]);
-                    try
-                    {
-                        BpfCompiler.Compile(single.BpfSource, ObjectPath(single));
-                    }
-                    catch (ProbeException e)
-                    {
-                        failures.Add(new CheckFailure(probe.FullName, CheckStage.BpfCompile, e.Message));
-                        continue;
-                    }
-                    if (TryAttach(single, options, out ProbeException? error))
+                    if (TryAttach(Define("check." + schema.System, [schema]), options, out ProbeException? error))
                         Loaded++;
                     else
-                        failures.Add(new CheckFailure(probe.FullName, CheckStage.Load, error!.Message));
+                        failures.Add(new CheckFailure(schema.FullName, CheckStage.Load, error!.Message));
                 }
             }
-            progress.Report($"loaded {++done}/{definitions.Count} systems");
+            progress.Report($"loaded {++done}/{sets.Count} sets");
         }
     }
 
@@ -116,10 +114,6 @@ internal sealed class BpfStage(string objectDirectory, IProgress<string> progres
 
     private string ObjectPath(ProbeSetDefinition definition) => Path.Combine(objectDirectory, definition.ObjectFileName);
 
-    private static ProbeSetDefinition Define(string name, IReadOnlyList<TracepointSchema> events)
-    {
-        string source = BpfEmitter.Emit(name, events);
-        return new ProbeSetDefinition(name, source, BpfEmitter.Hash(source),
-            events.Select(e => new ProbeDefinition(e.System, e.Name, FormatFileWriter.Write(e))).ToList());
-    }
+    private static ProbeSetDefinition Define(string name, IReadOnlyList<TracepointSchema> events) =>
+        ProbeSetDefinition.FromProbes(name, events.Select(e => new ProbeDefinition(e.System, e.Name, FormatFileWriter.Write(e))).ToList());
 }

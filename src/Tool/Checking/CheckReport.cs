@@ -33,6 +33,9 @@ internal sealed class CheckReport
     /// <summary>Whether the load stage ran (not with --no-load).</summary>
     public bool LoadChecked { get; init; }
 
+    /// <summary>Whether the C# and BPF compile stages ran (not with --load-only).</summary>
+    public bool CompileChecked { get; init; } = true;
+
     /// <summary>Events that are not tracepoints (ftrace's own records), so have no BPF stages.</summary>
     public int NotTracepoints { get; init; }
 
@@ -45,7 +48,7 @@ internal sealed class CheckReport
 
     public void WriteText(TextWriter output)
     {
-        output.WriteLine($"checked {Events} events: parsed {Parsed}, C# compiled {CSharpCompiled}, BPF compiled {BpfCompiled}, loaded {(LoadChecked ? Loaded.ToString(System.Globalization.CultureInfo.InvariantCulture) : "(not checked)")}, failures {Failures.Count}");
+        output.WriteLine($"checked {Events} events: parsed {Parsed}, C# compiled {(CompileChecked ? CSharpCompiled.ToString(System.Globalization.CultureInfo.InvariantCulture) : "(not checked)")}, BPF compiled {(CompileChecked ? BpfCompiled.ToString(System.Globalization.CultureInfo.InvariantCulture) : "(not checked)")}, loaded {(LoadChecked ? Loaded.ToString(System.Globalization.CultureInfo.InvariantCulture) : "(not checked)")}, failures {Failures.Count}");
         output.WriteLine($"time: {ElapsedMilliseconds / 1000.0:0.0} s ({string.Join(", ", Timings.Select(t => $"{t.Stage} {t.Milliseconds / 1000.0:0.0} s"))})");
         if (NotTracepoints > 0)
             output.WriteLine($"{NotTracepoints} ftrace events are the tracer's own records, not tracepoints: they are parsed and compiled to C#, not to BPF.");

@@ -18,7 +18,8 @@ namespace TpGen.Tool.Checking;
 /// </summary>
 internal static class EventChecker
 {
-    public static CheckReport Check(string eventsDirectory, bool load, IProgress<string> progress)
+    /// <summary>Checks every event of <paramref name="eventsDirectory"/>: compiles unless <paramref name="compile"/> is false, loads and attaches when <paramref name="load"/>.</summary>
+    public static CheckReport Check(string eventsDirectory, bool load, bool compile, IProgress<string> progress)
     {
         var clock = Stopwatch.StartNew();
         var timings = new List<(string, long)>();
@@ -35,9 +36,13 @@ internal static class EventChecker
         }
         timings.Add(("parse", clock.ElapsedMilliseconds));
 
-        progress.Report($"compiling C# for {read.Events.Count} events");
         var csharpClock = Stopwatch.StartNew();
-        Task<IReadOnlyList<CheckFailure>> csharp = Task.Run(() => CSharpCompileStage.Compile(read.Events));
+        Task<IReadOnlyList<CheckFailure>> csharp = Task.FromResult<IReadOnlyList<CheckFailure>>([]);
+        if (compile)
+        {
+            progress.Report($"compiling C# for {read.Events.Count} events");
+            csharp = Task.Run(() => CSharpCompileStage.Compile(read.Events));
+        }
 
         // ftrace's own events are the tracer's records, not tracepoints: nothing attaches to them.
         var tracepoints = read.Events.Where(e => e.System != "ftrace").ToList();
@@ -45,13 +50,18 @@ internal static class EventChecker
         var bpf = new BpfStage(objects, progress);
         try
         {
-            var bpfClock = Stopwatch.StartNew();
-            IReadOnlyList<ProbeSetDefinition> compiled = bpf.Compile(tracepoints, failures);
-            timings.Add(("BPF compile", bpfClock.ElapsedMilliseconds));
+            if (compile)
+            {
+                var bpfClock = Stopwatch.StartNew();
+                bpf.Compile(tracepoints, failures);
+                timings.Add(("BPF compile", bpfClock.ElapsedMilliseconds));
+            }
             if (load)
             {
+                // Events that failed to parse or compile are not loaded again.
+                var failed = new HashSet<string>(failures.Select(f => f.Event));
                 var loadClock = Stopwatch.StartNew();
-                bpf.Load(compiled, tracepoints, failures);
+                bpf.Load(tracepoints.Where(e => !failed.Contains(e.FullName)).ToList(), failures);
                 timings.Add(("load and attach", loadClock.ElapsedMilliseconds));
             }
         }
@@ -68,7 +78,8 @@ internal static class EventChecker
         {
             Events = read.Events.Count + unparsed.Count,
             Parsed = read.Events.Count,
-            CSharpCompiled = read.Events.Count - compileFailures.Select(f => f.Event).Distinct().Count(),
+            CSharpCompiled = compile ? read.Events.Count - compileFailures.Select(f => f.Event).Distinct().Count() : 0,
+            CompileChecked = compile,
             BpfCompiled = bpf.Compiled,
             Loaded = bpf.Loaded,
             LoadChecked = load,

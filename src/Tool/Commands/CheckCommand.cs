@@ -17,10 +17,12 @@ internal static class CheckCommand
         };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object instead of text." };
         var noLoad = new Option<bool>("--no-load") { Description = "Stop after compiling: do not load the BPF programs into the running kernel or attach them." };
+        var loadOnly = new Option<bool>("--load-only") { Description = "Skip the C# and BPF compiles: only parse, load and attach (needs no compiler; for slow or minimal machines)." };
         var command = new Command("check", "Run every tracepoint through the pipeline: parse its format, compile the generated C# and BPF, load and attach the BPF; prints counts, time per stage and each failure.")
         {
             eventsDirectory,
             noLoad,
+            loadOnly,
             json,
         };
         command.SetAction(parse =>
@@ -29,11 +31,16 @@ internal static class CheckCommand
             string events = directory ?? Tracefs.EventsDirectory;
             // Formats of another kernel (--events-dir) cannot be loaded into this one.
             bool load = !parse.GetValue(noLoad) && directory is null;
+            if (parse.GetValue(noLoad) && parse.GetValue(loadOnly))
+            {
+                Console.Error.WriteLine("tpgen check: --no-load and --load-only leave nothing to check; choose one.");
+                return ExitCodes.Usage;
+            }
             try
             {
                 CheckReport report;
                 using (var progress = new ConsoleProgress(Console.Error))
-                    report = EventChecker.Check(events, load, progress);
+                    report = EventChecker.Check(events, load, compile: !parse.GetValue(loadOnly), progress);
                 if (parse.GetValue(json))
                     report.WriteJson(Console.Out);
                 else

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Linq;
+using TpGen.Relocation;
 using TpGen.Schema;
 using TpGen.Tool.Events;
 
@@ -10,7 +11,8 @@ namespace TpGen.Tool.Commands;
 /// <summary>
 /// <c>tpgen diff SYSTEM:EVENT... --from SOURCE --to SOURCE</c>: how events are laid out
 /// differently by two sources or two kernels: fields added, removed, moved, resized, retyped, and
-/// symbols whose values changed.
+/// symbols whose values changed; and whether a build from the first runs on the second
+/// (relocated by name) or what stops it.
 /// </summary>
 internal static class DiffCommand
 {
@@ -41,11 +43,14 @@ internal static class DiffCommand
                     differ = true;
                     continue;
                 }
-                IReadOnlyList<string> changes = Changes(left.Read(system, name), right.Read(system, name));
+                TracepointSchema built = left.Read(system, name), running = right.Read(system, name);
+                IReadOnlyList<string> changes = Changes(built, running);
                 differ |= changes.Count > 0;
                 Console.Out.WriteLine($"{system}:{name}: {(changes.Count == 0 ? "same layout" : changes.Count + " difference(s)")}");
                 foreach (string change in changes)
                     Console.Out.WriteLine("  " + change);
+                if (changes.Count > 0)
+                    WriteRelocation(Relocator.Relocate(built, running), "  ");
             }
             foreach (var (system, name) in rightEvents)
             {
@@ -55,6 +60,19 @@ internal static class DiffCommand
             return differ ? ExitCodes.Failure : ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>What relocating a build onto another kernel does: whether it can, and what it moves, converts, leaves absent or translates.</summary>
+    public static void WriteRelocation(EventRelocation relocation, string indent)
+    {
+        IReadOnlyList<string> problems = relocation.Problems(allowLossy: false);
+        Console.Out.WriteLine(indent + (problems.Count == 0
+            ? "a build from the first runs on the second, relocated by name:"
+            : "a build from the first cannot run on the second as built:"));
+        foreach (string problem in problems)
+            Console.Out.WriteLine(indent + "  ! " + problem);
+        foreach (string line in relocation.Describe())
+            Console.Out.WriteLine(indent + "  " + line);
     }
 
     /// <summary>Every difference that matters to a decoder, one line each.</summary>

@@ -10,7 +10,11 @@ using TpGen.Probes;
 namespace TpGen.Tool.Doctor;
 
 /// <summary>One thing TpGen needs from the machine, whether it is there, and how to fix it.</summary>
-internal sealed record DoctorCheck(string Name, bool Ok, string Detail, string? Fix = null);
+internal sealed record DoctorCheck(string Name, bool Ok, string Detail, string? Fix = null)
+{
+    /// <summary>More lines to show under it (what a build's relocation found).</summary>
+    public IReadOnlyList<string> Details { get; init; } = [];
+}
 
 /// <summary>The checks of <c>tpgen doctor</c>: everything attaching a probe set needs, each with its fix.</summary>
 internal static class DoctorChecks

@@ -57,9 +57,9 @@ internal static class TraceSession
         }
 
         progress.Report($"generating BPF for {schemas.Count} event(s)");
-        string source = BpfEmitter.Emit("tpgen.trace", schemas, new BpfOptions(CaptureCommand: true), filters);
+        string source = BpfEmitter.Emit("tpgen.trace", schemas, BpfOptions.Default, filters);
         var definition = new ProbeSetDefinition("tpgen-trace", source, BpfEmitter.Hash(source),
-            schemas.Select(s => new ProbeDefinition(s.System, s.Name, FormatFileWriter.Write(s))).ToList(), capturesCommand: true);
+            schemas.Select(s => new ProbeDefinition(s.System, s.Name, FormatFileWriter.Write(s), request.Filter)).ToList(), capturesCommand: true);
         RecordFormatter? formatter = request.Mode == TraceMode.Text ? RuntimeFormatter.Create(schemas, progress) : null;
 
         progress.Report("loading and attaching");

@@ -74,11 +74,44 @@ public sealed class FilterParserTests
     }
 
     [Fact]
-    public void StringsOnlyCompareForEquality_AndStayShort()
+    public void StringsOnlyCompareForEqualityOrAGlob_AndStayShortAndFew()
     {
-        Assert.Contains("== and != only", Assert.Throws<FilterException>(() => FilterParser.Parse("prev_comm < \"a\"", SchedSwitch)).Message);
-        Assert.Contains("limited to 128 bytes", Assert.Throws<FilterException>(() => FilterParser.Parse($"filename == \"{new string('a', 200)}\"", Exec)).Message);
+        Assert.Contains("==, != and ~ only", Assert.Throws<FilterException>(() => FilterParser.Parse("prev_comm < \"a\"", SchedSwitch)).Message);
+        Assert.Contains("up to 128 bytes", Assert.Throws<FilterException>(() => FilterParser.Parse($"filename == \"{new string('a', 200)}\"", Exec)).Message);
+        Assert.Contains("at most 2 strings", Assert.Throws<FilterException>(() => FilterParser.Parse("prev_comm == \"a\" || prev_comm == \"b\" || next_comm == \"c\"", SchedSwitch)).Message);
         Assert.Contains("cannot contain NUL", Assert.Throws<FilterException>(() => FilterParser.Parse("prev_comm == \"a\u0000b\"", SchedSwitch)).Message);
+    }
+
+    [Theory]
+    [InlineData("prev_comm ~ \"kworker*\"", StringMatch.Prefix, "kworker", false)]
+    [InlineData("prev_comm ~ \"*d\"", StringMatch.Suffix, "d", false)]
+    [InlineData("prev_comm ~ \"*work*\"", StringMatch.Contains, "work", false)]
+    [InlineData("prev_comm ~ \"ba?h\"", StringMatch.Whole, "ba?h", true)]
+    public void AGlob_MatchesTheStartTheEndAnywhereOrTheWhole_WithQuestionMarksForAnyCharacter(string filter, StringMatch match, string value, bool anyCharacter)
+    {
+        var glob = Assert.IsType<StringFilter>(FilterParser.Parse(filter, SchedSwitch));
+
+        Assert.Equal(match, glob.Match);
+        Assert.Equal(value, System.Text.Encoding.UTF8.GetString(glob.Value.AsSpan()));
+        Assert.Equal(anyCharacter, glob.AnyCharacter);
+        Assert.True(glob.Equal);
+    }
+
+    [Fact]
+    public void AGlobWithAStarInside_OrOnANumber_IsRefused()
+    {
+        Assert.Contains("'*' inside it", Assert.Throws<FilterException>(() => FilterParser.Parse("prev_comm ~ \"a*b\"", SchedSwitch)).Message);
+        Assert.Contains("matches strings", Assert.Throws<FilterException>(() => FilterParser.Parse("protocol ~ \"a\"", KfreeSkb)).Message);
+    }
+
+    [Fact]
+    public void ABitwiseAnd_TestsForAnySharedBit_AndAcceptsNames()
+    {
+        var mask = Assert.IsType<CompareFilter>(FilterParser.Parse("protocol & 0x8", KfreeSkb));
+        Assert.Equal((FilterOperator.BitwiseAnd, 8UL), (mask.Operator, mask.Value));
+
+        var named = Assert.IsType<CompareFilter>(FilterParser.Parse("reason == NO_SOCKET", KfreeSkb));
+        Assert.Equal("NO_SOCKET", named.Symbol);
     }
 
     [Fact]

@@ -27,11 +27,10 @@ public sealed class OverloadTests(ITestOutputHelper output)
     {
         KernelFacility.RequireBpf();
         TracepointSchema kfree = Tracefs.ReadEvent("skb", "kfree_skb");
-        FilterExpr filter = FilterParser.Parse($"reason == NO_SOCKET && protocol == {UdpWorkload.Ipv6Protocol}", kfree);
-        string source = BpfEmitter.Emit("Overload", [kfree], filters: [filter]);
-        var definition = new ProbeSetDefinition("Overload", source, BpfEmitter.Hash(source), [new ProbeDefinition(kfree.System, kfree.Name, FormatFileWriter.Write(kfree))]);
+        var definition = ProbeSetDefinition.FromProbes("Overload",
+            [new ProbeDefinition(kfree.System, kfree.Name, FormatFileWriter.Write(kfree), $"reason == NO_SOCKET && protocol == {UdpWorkload.Ipv6Protocol}")]);
         // One page of ring: a few dozen records, so a slow reader loses most of a flood.
-        using ProbeSet probes = ProbeSet.Attach(definition, new ProbeOptions { RingBufferSize = 4096, LostRecordsLog = null });
+        using ProbeSet probes = ProbeSet.Attach(definition, new ProbeOptions { RingBufferSize = 4096, LostRecordsLog = null, IncludeOwnProcess = true });
         var reader = new SlowReader();
         using var stop = new CancellationTokenSource();
         Task reading = probes.RunAsync(reader, stop.Token);

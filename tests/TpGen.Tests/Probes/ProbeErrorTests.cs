@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using TpGen.Probes;
+using TpGen.Relocation;
+using TpGen.Schema;
 using TpGen.Tests.Decoding;
 using TpGen.Tests.Support;
 using Xunit;
@@ -13,45 +15,39 @@ namespace TpGen.Tests.Probes;
 public sealed class ProbeErrorTests
 {
     [Fact]
-    public void ALayoutThatDiffersFromTheKernels_IsRefusedNamingTheField()
+    public void AFieldThatChangedKind_IsRefusedNamingTheField()
     {
         KernelFacility.RequireBpf();
-        ProbeSetDefinition built = SkbProbes.Definition;
-        ProbeDefinition kfree = built.Probes.Single(p => p.Name == "kfree_skb");
-        string moved = kfree.FormatText.Replace("unsigned short protocol;\toffset:32;", "unsigned short protocol;\toffset:34;");
-        Assert.NotEqual(kfree.FormatText, moved);
-        var definition = new ProbeSetDefinition(built.Name, built.BpfSource, built.BpfSourceHash,
-            built.Probes.Select(p => p == kfree ? p with { FormatText = moved } : p).ToList());
+        // A build in which protocol was two characters, not a number.
+        ProbeSetDefinition definition = WithKfreeSkb(description => description.Replace("field:unsigned short protocol;", "field:char protocol[2];"));
 
         var error = Assert.Throws<ProbeException>(() => ProbeSet.Attach(definition));
 
         Assert.Equal(ProbeFailure.LayoutMismatch, error.Failure);
-        Assert.Contains("skb:kfree_skb", error.Message);
-        Assert.Contains("field 'protocol' is at offset 34 (size 2) in the build but at offset 32 (size 2) on this kernel", error.Message);
+        Assert.Contains("skb:kfree_skb cannot be read on this kernel as built", error.Message);
+        Assert.Contains("field 'protocol' is 'unsigned short' on this kernel but 'char[2]' in the build: it cannot be relocated", error.Message);
     }
 
     [Fact]
-    public void ASymbolWhoseValueChanged_IsRefused()
+    public void AConversionThatCanLoseValues_IsRefusedNamingTheField_UnlessAllowed()
     {
         KernelFacility.RequireBpf();
-        ProbeSetDefinition built = SkbProbes.Definition;
-        ProbeDefinition kfree = built.Probes.Single(p => p.Name == "kfree_skb");
-        var definition = new ProbeSetDefinition(built.Name, built.BpfSource, built.BpfSourceHash,
-            built.Probes.Select(p => p == kfree ? p with { FormatText = kfree.FormatText.Replace("{ 3, \"NO_SOCKET\" }", "{ 99, \"NO_SOCKET\" }") } : p).ToList());
+        // A build whose reason is 16 bits, on a kernel where it is 32.
+        ProbeSetDefinition definition = WithKfreeSkb(description => description.Replace("field:enum skb_drop_reason reason;\toffset:36;\tsize:4;", "field:unsigned short reason;\toffset:36;\tsize:2;"));
 
         var error = Assert.Throws<ProbeException>(() => ProbeSet.Attach(definition));
+        Assert.Contains("field 'reason' is unsigned 32-bit on this kernel, unsigned 16-bit in the build, which can lose values", error.Message);
 
-        Assert.Equal(ProbeFailure.LayoutMismatch, error.Failure);
-        Assert.Contains("symbol NO_SOCKET is 99 in the build but 3 on this kernel", error.Message);
+        using ProbeSet probes = ProbeSet.Attach(definition, new ProbeOptions { AllowLossyConversions = true });
+        FieldRelocation reason = probes.Relocation.Events[0].Relocation!.Fields.Single(f => f.Name == "reason");
+        Assert.Equal(FieldRelocationKind.Converted, reason.Kind);
     }
 
     [Fact]
     public void ATracepointThisKernelLacks_IsNamed()
     {
         KernelFacility.RequireBpf();
-        ProbeSetDefinition built = SkbProbes.Definition;
-        var definition = new ProbeSetDefinition(built.Name, built.BpfSource, built.BpfSourceHash,
-            new[] { built.Probes[0] with { Name = "no_such_event" }, built.Probes[1] });
+        ProbeSetDefinition definition = WithKfreeSkb(description => description.Replace("name: kfree_skb", "name: no_such_event"), name: "no_such_event");
 
         var error = Assert.Throws<ProbeException>(() => ProbeSet.Attach(definition));
 
@@ -60,15 +56,57 @@ public sealed class ProbeErrorTests
     }
 
     [Fact]
+    public void AnOptionalTracepointThisKernelLacks_IsSkipped_AndTheReportSaysSo()
+    {
+        KernelFacility.RequireBpf();
+        ProbeSetDefinition definition = WithKfreeSkb(description => description.Replace("name: kfree_skb", "name: no_such_event"), name: "no_such_event", optional: true);
+
+        using ProbeSet probes = ProbeSet.Attach(definition);
+
+        EventAttachment skipped = probes.Relocation.Events[0];
+        Assert.False(skipped.IsAttached);
+        Assert.All(probes.Relocation.Events.Skip(1), e => Assert.True(e.IsAttached));
+        Assert.Contains("skb:no_such_event: not attached: this kernel has no such tracepoint (the event is optional)", probes.Relocation.ToString());
+        Assert.False(probes.Layouts[0].Has(4));
+    }
+
+    // A probe set with a filter (which needs an object of its own, not the shared one) whose source
+    // no build has compiled: a comment changes its hash.
+    private static ProbeSetDefinition FilteredAndNeverCompiled()
+    {
+        ProbeDefinition kfree = SkbProbes.Definition.Probes[0];
+        ProbeSetDefinition filtered = ProbeSetDefinition.FromProbes("FilteredSkb", [new ProbeDefinition(kfree.System, kfree.Name, kfree.Descriptions, kfree.Kernels, filter: "protocol != 0")]);
+        string source = filtered.BpfSource + "\n/* " + Guid.NewGuid().ToString("N") + " */\n";
+        return new ProbeSetDefinition(filtered.Name, source, TpGen.Emitters.Bpf.BpfEmitter.Hash(source), filtered.Probes);
+    }
+
+    // SkbProbes' definition with kfree_skb (its first probe) described otherwise.
+    private static ProbeSetDefinition WithKfreeSkb(Func<string, string> describe, string name = "kfree_skb", bool optional = false)
+    {
+        ProbeSetDefinition built = SkbProbes.Definition;
+        ProbeDefinition kfree = built.Probes[0];
+        Assert.Equal("kfree_skb", kfree.Name);
+        string description = describe(kfree.Descriptions[0]);
+        Assert.NotEqual(kfree.Descriptions[0], description);
+        var changed = new ProbeDefinition(kfree.System, name, [description], kfree.Kernels, optional);
+        return new ProbeSetDefinition(built.Name, built.BpfSource, built.BpfSourceHash, [changed, .. built.Probes.Skip(1)]);
+    }
+
+    [Fact]
     public void AProgramTheVerifierRejects_IsReportedWithTheVerifiersLog()
     {
         KernelFacility.RequireBpf();
-        KernelFacility.RequireProgram("clang-14", "clang-14");
+        KernelFacility.RequireClang();
         ProbeSetDefinition built = SkbProbes.Definition;
-        // Reading the first word of a tracepoint's context is what the verifier forbids.
-        string source = built.BpfSource.Replace("tpgen_common_fields(record, 0, pid_tgid);", "tpgen_common_fields(record, 0, *(__u64 *)ctx);");
-        Assert.NotEqual(built.BpfSource, source);
-        var definition = new ProbeSetDefinition(built.Name, source, TpGen.Emitters.Bpf.BpfEmitter.Hash(source), built.Probes);
+        // A filtered probe set compiles its own object; reading the first word of a tracepoint's context is what the verifier forbids.
+        const string Filter = "protocol != 0";
+        TracepointSchema[] schemas = built.Probes.Select(p => p.BuiltSchema).ToArray();
+        string source = TpGen.Emitters.Bpf.BpfEmitter.Emit(built.Name, schemas, filters: [TpGen.Filters.FilterParser.Parse(Filter, schemas[0]), .. schemas.Skip(1).Select(_ => (TpGen.Filters.FilterExpr?)null)])
+            .Replace("return tpgen_emit(ctx, 0, pid_tgid);", "return tpgen_emit(ctx, 0, *(__u64 *)ctx);");
+        Assert.Contains("*(__u64 *)ctx", source);
+        ProbeDefinition first = built.Probes[0];
+        var definition = new ProbeSetDefinition(built.Name, source, TpGen.Emitters.Bpf.BpfEmitter.Hash(source),
+            [new ProbeDefinition(first.System, first.Name, first.Descriptions, first.Kernels, filter: Filter), .. built.Probes.Skip(1)]);
 
         var error = Assert.Throws<ProbeException>(() => ProbeSet.Attach(definition));
 
@@ -82,10 +120,7 @@ public sealed class ProbeErrorTests
     {
         KernelFacility.RequireBpf();
         string clang = KernelFacility.RequireProgram("clang-14", "clang-14");
-        ProbeSetDefinition built = SkbProbes.Definition;
-        // A source no build has compiled (a comment changes its hash), and an empty object directory.
-        string source = built.BpfSource + "\n/* " + Guid.NewGuid().ToString("N") + " */\n";
-        var definition = new ProbeSetDefinition(built.Name, source, TpGen.Emitters.Bpf.BpfEmitter.Hash(source), built.Probes);
+        ProbeSetDefinition definition = FilteredAndNeverCompiled();
         string empty = Directory.CreateTempSubdirectory("tpgen-objects").FullName;
         try
         {
@@ -104,9 +139,7 @@ public sealed class ProbeErrorTests
     public void WithoutABuiltObjectOrClang_TheMessageSaysWhatToInstall()
     {
         KernelFacility.RequireBpf();
-        ProbeSetDefinition built = SkbProbes.Definition;
-        string source = built.BpfSource + "\n/* " + Guid.NewGuid().ToString("N") + " */\n";
-        var definition = new ProbeSetDefinition(built.Name, source, TpGen.Emitters.Bpf.BpfEmitter.Hash(source), built.Probes);
+        ProbeSetDefinition definition = FilteredAndNeverCompiled();
 
         var error = Assert.Throws<ProbeException>(() => ProbeSet.Attach(definition, new ProbeOptions
         {

@@ -21,7 +21,7 @@ public sealed class ProbeLifecycleTests(ITestOutputHelper output)
         KernelFacility.RequireBpf();
         string bpftool = KernelFacility.RequireProgram("bpftool", "bpftool");
         // Warm up everything that opens files once (assemblies, libbpf) before counting descriptors.
-        using (SkbProbes.Attach())
+        using (SkbProbes.Attach(UdpWorkload.SameProcess))
         {
         }
         int programs = Count(bpftool, "prog"), links = Count(bpftool, "link");
@@ -30,7 +30,7 @@ public sealed class ProbeLifecycleTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < 1000; i++)
         {
-            using SkbProbes probes = SkbProbes.Attach();
+            using SkbProbes probes = SkbProbes.Attach(UdpWorkload.SameProcess);
         }
         double seconds = clock.Elapsed.TotalSeconds;
 
@@ -49,7 +49,7 @@ public sealed class ProbeLifecycleTests(ITestOutputHelper output)
     {
         KernelFacility.RequireBpf();
         int descriptors = BpfDescriptors();
-        SkbProbes probes = SkbProbes.Attach();
+        SkbProbes probes = SkbProbes.Attach(UdpWorkload.SameProcess);
         Task reading = probes.RunAsync(onKfreeSkb: (in SkbProbes.KfreeSkb _) => { }, cancellationToken: TestContext.Current.CancellationToken);
         await Task.Delay(100, TestContext.Current.CancellationToken);
 
@@ -66,7 +66,7 @@ public sealed class ProbeLifecycleTests(ITestOutputHelper output)
         KernelFacility.RequireBpf();
         UdpWorkload.Flood(1, UdpWorkload.ClosedPort()); // .NET's socket engine opens its epoll descriptor once
         int descriptors = BpfDescriptors();
-        using (SkbProbes probes = SkbProbes.Attach())
+        using (SkbProbes probes = SkbProbes.Attach(UdpWorkload.SameProcess))
         {
             Task reading = probes.RunAsync(onKfreeSkb: (in SkbProbes.KfreeSkb _) => throw new InvalidOperationException("handler failed"), cancellationToken: TestContext.Current.CancellationToken);
             UdpWorkload.Flood(10, UdpWorkload.ClosedPort());
@@ -81,8 +81,8 @@ public sealed class ProbeLifecycleTests(ITestOutputHelper output)
     public async Task TwoProbeSetsOnTheSameEvent_EachSeeEveryRecordOnce()
     {
         KernelFacility.RequireBpf();
-        using SkbProbes first = SkbProbes.Attach();
-        using KfreeSkbOnly second = KfreeSkbOnly.Attach();
+        using SkbProbes first = SkbProbes.Attach(UdpWorkload.SameProcess);
+        using KfreeSkbOnly second = KfreeSkbOnly.Attach(UdpWorkload.SameProcess);
         long a = 0, b = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         // IPv6, so that IPv4 floods of other programs on the machine are not counted.

@@ -20,7 +20,7 @@ public sealed class SkbDropTests(ITestOutputHelper output)
         KernelFacility.RequireBpf();
         const int Sent = 100_000;
         int port = UdpWorkload.ClosedPort();
-        using SkbProbes probes = SkbProbes.Attach();
+        using SkbProbes probes = SkbProbes.Attach(UdpWorkload.SameProcess);
         long noSocket = 0, otherProtocol = 0;
         using var stop = new CancellationTokenSource();
         Task reading = probes.RunAsync(
@@ -55,7 +55,7 @@ public sealed class SkbDropTests(ITestOutputHelper output)
     {
         KernelFacility.RequireBpf();
         int port = UdpWorkload.ClosedPort();
-        using SkbProbes probes = SkbProbes.Attach();
+        using SkbProbes probes = SkbProbes.Attach(UdpWorkload.SameProcess);
         long seen = 0, firstAllocated = -1, lastAllocated = -1;
         using var stop = new CancellationTokenSource();
         Task reading = probes.RunAsync(
@@ -86,7 +86,7 @@ public sealed class SkbDropTests(ITestOutputHelper output)
     {
         KernelFacility.RequireBpf();
         const int Datagrams = 2000;
-        using SkbProbes probes = SkbProbes.Attach();
+        using SkbProbes probes = SkbProbes.Attach(UdpWorkload.SameProcess);
         long consumed = 0, zeroAddresses = 0, unresolved = 0;
         using var stop = new CancellationTokenSource();
         Task reading = probes.RunAsync(
@@ -120,7 +120,7 @@ public sealed class SkbDropTests(ITestOutputHelper output)
         KernelFacility.RequireBpf();
         const int Sent = 1000;
         int port = UdpWorkload.ClosedPort();
-        await using SkbProbes probes = SkbProbes.Attach();
+        await using SkbProbes probes = SkbProbes.Attach(UdpWorkload.SameProcess);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         int seen = 0;
         string? text = null;

@@ -68,7 +68,7 @@ public sealed class TeardownTests(ITestOutputHelper output)
         BpfHandles held;
         CancellationToken test = TestContext.Current.CancellationToken;
 
-        SkbProbes probes = SkbProbes.Attach();
+        SkbProbes probes = SkbProbes.Attach(UdpWorkload.SameProcess);
         try
         {
             held = before.Added(BpfResources.Of(self));

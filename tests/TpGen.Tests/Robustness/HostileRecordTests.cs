@@ -231,12 +231,13 @@ public sealed class HostileRecordTests(ITestOutputHelper output)
     private static IEnumerable<Event> EventsOf(Type probeSet)
     {
         var definition = (ProbeSetDefinition)probeSet.GetProperty("Definition", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
-        var decode = (RecordDecoder)Delegate.CreateDelegate(typeof(RecordDecoder), probeSet.GetMethod("Decode", BindingFlags.NonPublic | BindingFlags.Static)!);
+        MethodInfo decodeMethod = probeSet.GetMethods(BindingFlags.NonPublic | BindingFlags.Static).Single(m => m.Name == "Decode" && m.GetParameters().Length == 2);
+        var decode = (RecordDecoder)Delegate.CreateDelegate(typeof(RecordDecoder), decodeMethod);
         var format = (FormatRecord)Delegate.CreateDelegate(typeof(FormatRecord), probeSet.GetMethod("TryFormat", BindingFlags.Public | BindingFlags.Static)!);
         for (int i = 0; i < definition.Probes.Count; i++)
         {
             ProbeDefinition probe = definition.Probes[i];
-            TracepointSchema schema = FormatFileReader.ReadOrThrow(probe.FormatText, probe.System, probe.FullName, probe.Name);
+            TracepointSchema schema = probe.BuiltSchema;
             yield return new Event(probeSet.Name, i, schema, decode, format);
         }
     }

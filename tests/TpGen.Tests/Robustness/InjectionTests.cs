@@ -145,7 +145,7 @@ public sealed partial class InjectionTests(ITestOutputHelper output)
     [
         "bpf_ringbuf_reserve", "bpf_ringbuf_submit", "bpf_ringbuf_query", "bpf_map_lookup_elem",
         "bpf_ktime_get_ns", "bpf_get_smp_processor_id", "bpf_get_current_pid_tgid", "bpf_get_current_comm",
-        "bpf_probe_read_kernel",
+        "bpf_probe_read_kernel", "bpf_probe_read_kernel_str",
     ];
 
     [Fact]
@@ -159,19 +159,19 @@ public sealed partial class InjectionTests(ITestOutputHelper output)
             if (read.Schema is null)
                 continue;
             events++;
-            string source = BpfEmitter.Emit("Check", [read.Schema], new BpfOptions(CaptureCommand: true));
+            string source = BpfEmitter.Emit("Check", [read.Schema]);
             // Calls, not the helper table's declarations "(*bpf_x)(...)".
             foreach (Match call in HelperCall().Matches(source))
             {
                 string helper = call.Groups["helper"].Value;
                 called.Add(helper);
                 Assert.True(AllowedHelpers.Contains(helper), $"{seed}: the BPF calls {helper}");
-                if (helper == "bpf_probe_read_kernel")
+                if (helper is "bpf_probe_read_kernel" or "bpf_probe_read_kernel_str")
                     Assert.Matches(@"^\(__u8 \*\)ctx \+ ", call.Groups["source"].Value);
             }
             // Helper ids in the table: the same set, by number, so no helper hides behind another name.
             foreach (Match id in HelperId().Matches(source))
-                Assert.Contains(int.Parse(id.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), new[] { 1, 5, 8, 14, 16, 113, 131, 132, 134 });
+                Assert.Contains(int.Parse(id.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), new[] { 1, 5, 8, 14, 16, 113, 115, 131, 132, 134 });
         }
         output.WriteLine($"{events} events; helpers called: {string.Join(", ", called)}");
         Assert.True(events >= FormatMutations.FixtureSeeds.Length, $"only {events} events read");
@@ -184,8 +184,8 @@ public sealed partial class InjectionTests(ITestOutputHelper output)
         string bpftool = KernelFacility.RequireProgram("bpftool", "bpftool");
         int self = Environment.ProcessId;
         BpfHandles before = BpfResources.Of(self);
-        using SkbProbes skb = SkbProbes.Attach();
-        using NetProbes net = NetProbes.Attach();
+        using SkbProbes skb = SkbProbes.Attach(UdpWorkload.SameProcess);
+        using NetProbes net = NetProbes.Attach(UdpWorkload.SameProcess);
         BpfHandles held = before.Added(BpfResources.Of(self));
         Assert.NotEmpty(held.Programs);
 

@@ -33,7 +33,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         int rate = (int)Setting("TPGEN_SOAK_RATE", 0); // datagrams per second; 0: as fast as one socket sends
         int port = UdpWorkload.ClosedPort6();
 
-        using SkbProbes probes = SkbProbes.Attach();
+        using SkbProbes probes = SkbProbes.Attach(UdpWorkload.SameProcess);
         long noSocket = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         Task reading = probes.RunAsync(

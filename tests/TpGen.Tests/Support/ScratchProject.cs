@@ -16,9 +16,15 @@ internal sealed class ScratchProject : IDisposable
 {
     private static string Configuration => Fixtures.BuildConfiguration;
 
-    public ScratchProject(string name, string source, string properties = "")
+    /// <param name="name">The project's name.</param>
+    /// <param name="source">Its one C# file.</param>
+    /// <param name="properties">More MSBuild properties, as XML.</param>
+    /// <param name="parent">Where to make it; default the temp directory (which VMs do not see: they get a /tmp of their own).</param>
+    public ScratchProject(string name, string source, string properties = "", string? parent = null)
     {
-        Root = Directory.CreateTempSubdirectory("tpgen-scratch-").FullName;
+        Root = parent is null
+            ? Directory.CreateTempSubdirectory("tpgen-scratch-").FullName
+            : Directory.CreateDirectory(Path.Combine(parent, "tpgen-scratch-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         string tpgen = Path.Combine(Root, "tpgen");
         string repository = Fixtures.RepositoryRoot;
         Copy(Path.Combine(repository, "src", "Build", "bin", Configuration, "net10.0"), Path.Combine(tpgen, "tasks"));

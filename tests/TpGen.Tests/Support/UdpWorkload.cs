@@ -12,6 +12,12 @@ namespace TpGen.Tests.Support;
 /// </summary>
 internal static class UdpWorkload
 {
+    /// <summary>
+    /// Probe set options for tests whose floods come from the test process itself: probe sets
+    /// leave their reading process's own events out unless asked to include them.
+    /// </summary>
+    public static TpGen.Probes.ProbeOptions SameProcess => new() { IncludeOwnProcess = true };
+
     /// <summary>The kernel's Udp NoPorts counter.</summary>
     public static long NoPorts()
     {

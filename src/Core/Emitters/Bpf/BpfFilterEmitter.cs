@@ -10,22 +10,22 @@ namespace TpGen.Emitters.Bpf;
 
 /// <summary>
 /// Writes a bound filter as a C function the handler calls before it reserves ring space, so
-/// unwanted events never leave the kernel. The C is built from field offsets, sizes and numeric
-/// constants only: string constants become byte comparisons, so no filter text reaches C.
+/// unwanted events never leave the kernel. Fields are read where the running kernel puts them and
+/// named constants have the running kernel's values (both from <c>tpgen_config</c>, set at load),
+/// so the compiled filter fits every kernel. The C is built from slots and numeric constants only:
+/// string constants become byte comparisons, so no filter text reaches C.
 /// </summary>
 internal static class BpfFilterEmitter
 {
     public static string FunctionName(int index) => "tpgen_filter_" + index.ToString(CultureInfo.InvariantCulture);
 
-    public static void Write(SourceWriter output, FilterExpr filter, int index)
+    public static void Write(SourceWriter output, FilterExpr filter, int index, BpfConfigLayout config)
     {
         var locals = new SourceWriter();
-        var state = new State(index);
+        var state = new State(index, config);
         string condition = Expression(filter, locals, state);
 
-        output.Open($"static __always_inline int {FunctionName(index)}(void *ctx)");
-        if (state.UsesPid)
-            output.Line("__u64 pid_tgid = bpf_get_current_pid_tgid();");
+        output.Open($"static __always_inline int {FunctionName(index)}(void *ctx, __u64 pid_tgid)");
         string declarations = locals.ToString();
         if (declarations.Length > 0)
             output.Line(declarations.TrimEnd('\n'));
@@ -34,13 +34,13 @@ internal static class BpfFilterEmitter
         output.Line();
     }
 
-    private sealed class State(int index)
+    private sealed class State(int index, BpfConfigLayout config)
     {
         public int Index { get; } = index;
 
-        public int Strings { get; set; }
+        public BpfConfigLayout Config { get; } = config;
 
-        public bool UsesPid { get; set; }
+        public int Strings { get; set; }
     }
 
     private static string Expression(FilterExpr filter, SourceWriter locals, State state) => filter switch
@@ -49,7 +49,7 @@ internal static class BpfFilterEmitter
         OrFilter or => $"({Expression(or.Left, locals, state)} || {Expression(or.Right, locals, state)})",
         NotFilter not => $"!{Expression(not.Operand, locals, state)}",
         CompareFilter compare => Compare(compare, state),
-        StringFilter text => text.Field.Kind == FieldKind.CharArray ? CharArray(text) : DynamicString(text, locals, state),
+        StringFilter text => Match(text, locals, state),
         _ => throw new ArgumentException("unknown filter node " + filter.GetType().Name),
     };
 
@@ -61,80 +61,103 @@ internal static class BpfFilterEmitter
         if (field.Name == "common_pid")
         {
             // The first 8 bytes of the context are not the record: the pid comes from a helper.
-            state.UsesPid = true;
             value = "(__s64)(__s32)pid_tgid";
             signed = true;
         }
         else if (field.Name == "common_type")
         {
-            value = $"(__u64)tpgen_config.event_ids[{state.Index.ToString(CultureInfo.InvariantCulture)}]";
+            value = $"(__u64)tpgen_config.events[{Number(state.Index)}].id";
             signed = false;
         }
         else
         {
-            string width = (field.Size * 8).ToString(CultureInfo.InvariantCulture);
-            value = signed
-                ? $"(__s64)*(__s{width} *)((__u8 *)ctx + {Number(field.Offset)})"
-                : $"(__u64)*(__u{width} *)((__u8 *)ctx + {Number(field.Offset)})";
+            string read = $"tpgen_field(ctx, {Number(state.Config.FieldSlot(state.Index, field.Name))})";
+            value = signed ? $"(__s64){read}" : read;
         }
 
-        string constant = signed ? SignedLiteral(unchecked((long)compare.Value)) : compare.Value.ToString(CultureInfo.InvariantCulture) + "ULL";
-        string op = compare.Operator switch
+        string constant;
+        string? valid = null;
+        if (compare.Symbol is { } symbol)
         {
-            FilterOperator.Equal => "==",
-            FilterOperator.NotEqual => "!=",
-            FilterOperator.Less => "<",
-            FilterOperator.LessOrEqual => "<=",
-            FilterOperator.Greater => ">",
-            _ => ">=",
-        };
-        return $"({value} {op} {constant})";
-    }
-
-    // char comm[16] == "bash": the bytes, then a NUL unless the string fills the array.
-    private static string CharArray(StringFilter text)
-    {
-        FieldSpec field = text.Field;
-        EquatableArray<byte> value = text.Value;
-        string result;
-        if (value.Count > field.ElementCount)
-        {
-            result = "0";
+            // A name: the running kernel's value, and whether it has the name at all.
+            string slot = Number(state.Config.SymbolSlot(state.Index, field.Name, symbol));
+            constant = signed ? $"(__s64)tpgen_config.constants[{slot}]" : $"tpgen_config.constants[{slot}]";
+            valid = $"tpgen_config.valid[{slot}]";
         }
         else
         {
-            var tests = new List<string>();
-            for (int i = 0; i < value.Count; i++)
-                tests.Add($"*((__u8 *)ctx + {Number(field.Offset + i)}) == {value[i].ToString(CultureInfo.InvariantCulture)}");
-            if (value.Count < field.ElementCount)
-                tests.Add($"*((__u8 *)ctx + {Number(field.Offset + value.Count)}) == 0");
-            result = "(" + string.Join(" && ", tests) + ")";
+            constant = signed ? SignedLiteral(unchecked((long)compare.Value)) : compare.Value.ToString(CultureInfo.InvariantCulture) + "ULL";
         }
-        return text.Equal ? result : "!" + result;
+
+        string test = compare.Operator switch
+        {
+            FilterOperator.Equal => $"{value} == {constant}",
+            FilterOperator.NotEqual => $"{value} != {constant}",
+            FilterOperator.Less => $"{value} < {constant}",
+            FilterOperator.LessOrEqual => $"{value} <= {constant}",
+            FilterOperator.Greater => $"{value} > {constant}",
+            FilterOperator.GreaterOrEqual => $"{value} >= {constant}",
+            _ => $"((__u64){value} & (__u64){constant}) != 0",
+        };
+        if (valid is null)
+            return $"({test})";
+        // A name this kernel lacks names no value: it equals nothing, and differs from everything.
+        return compare.Operator == FilterOperator.NotEqual ? $"(!{valid} || {test})" : $"({valid} && {test})";
     }
 
-    // A dynamic string lies at a variable offset: read it onto the stack, then compare.
-    private static string DynamicString(StringFilter text, SourceWriter locals, State state)
+    // The field's string, copied onto the stack, then matched byte by byte at the place the filter asks.
+    private static string Match(StringFilter text, SourceWriter locals, State state)
     {
-        FieldSpec field = text.Field;
         EquatableArray<byte> value = text.Value;
-        string name = "string_" + state.Strings++.ToString(CultureInfo.InvariantCulture);
-        string relative = field.Location == DynamicLocation.RelLoc ? $" + {Number(field.Offset + 4)}" : "";
-        locals.Line($"int {name};");
-        locals.Open("");
-        locals.Line($"__u32 location = *(__u32 *)((__u8 *)ctx + {Number(field.Offset)}); /* {field.Name} */");
-        // The stored length counts the NUL.
-        var tests = new StringBuilder($"(location >> 16) == {Number(value.Count + 1)}");
-        if (value.Count > 0)
+        string name = "match_" + Number(state.Strings++);
+        string slot = Number(state.Config.FieldSlot(state.Index, text.Field.Name));
+        // Room for what the match must see, and a NUL: a whole match one byte more than the value (so a
+        // longer string is seen to be longer), a prefix the value, a suffix or infix the longest string compared.
+        int room = text.Match switch
         {
-            locals.Line($"__u8 bytes[{Number(value.Count)}];");
-            tests.Append($" && bpf_probe_read_kernel(bytes, {Number(value.Count)}, (__u8 *)ctx + (location & 0xffff){relative}) == 0");
-            for (int i = 0; i < value.Count; i++)
-                tests.Append($" && bytes[{Number(i)}] == {value[i].ToString(CultureInfo.InvariantCulture)}");
+            StringMatch.Whole => value.Count + 2,
+            StringMatch.Prefix => value.Count + 1,
+            _ => FilterParser.MaxStringBytes + 1,
+        };
+        locals.Line($"int {name} = 0;");
+        locals.Open("");
+        locals.Line($"__u8 bytes[{Number(room)}];");
+        locals.Line($"int length = tpgen_string(ctx, {slot}, bytes, sizeof(bytes));");
+        switch (text.Match)
+        {
+            case StringMatch.Whole:
+                locals.Line($"{name} = length == {Number(value.Count)}{Bytes(value, 0, text.AnyCharacter)};");
+                break;
+            case StringMatch.Prefix:
+                locals.Line($"{name} = length >= {Number(value.Count)}{Bytes(value, 0, text.AnyCharacter)};");
+                break;
+            default:
+                // Every place the value could start; the verifier sees constant offsets only.
+                var places = new List<string>();
+                for (int start = 0; start + value.Count <= room - 1; start++)
+                {
+                    string where = text.Match == StringMatch.Suffix
+                        ? $"length == {Number(start + value.Count)}"
+                        : $"length >= {Number(start + value.Count)}";
+                    places.Add($"({where}{Bytes(value, start, text.AnyCharacter)})");
+                }
+                locals.Line($"{name} = {(places.Count == 0 ? "0" : string.Join(" ||\n    ", places))};");
+                break;
         }
-        locals.Line($"{name} = {tests};");
         locals.Close();
         return text.Equal ? name : "!" + name;
+    }
+
+    private static string Bytes(EquatableArray<byte> value, int offset, bool anyCharacter)
+    {
+        var tests = new StringBuilder();
+        for (int i = 0; i < value.Count; i++)
+        {
+            if (anyCharacter && value[i] == (byte)'?')
+                continue;
+            tests.Append($" && bytes[{Number(offset + i)}] == {value[i].ToString(CultureInfo.InvariantCulture)}");
+        }
+        return tests.ToString();
     }
 
     private static string SignedLiteral(long value) =>

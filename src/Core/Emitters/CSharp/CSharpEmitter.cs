@@ -86,7 +86,7 @@ public static class CSharpEmitter
                     notes.Add(new EmitNote(plan.Schema.FullName, $"field '{field.Field.Name}' is property {plan.ViewName}.{field.PropertyName}: its plain name is taken by another member", EmitNoteKind.FieldRenamed));
             }
             Separate(output, ref first);
-            WriteView(output, plan, notes);
+            WriteView(output, plan, probeSet.DetailsOf(i), notes);
             output.Line();
             WriteOwned(output, plan);
         }
@@ -118,13 +118,15 @@ public static class CSharpEmitter
         output.Close();
     }
 
-    private static void WriteView(SourceWriter output, EventPlan plan, List<EmitNote> notes)
+    private static void WriteView(SourceWriter output, EventPlan plan, ProbeEventSpec details, List<EmitNote> notes)
     {
         TracepointSchema schema = plan.Schema;
         string fullName = CSharpNames.StringLiteral(schema.FullName);
+        string layout = CSharpTypes.EventLayout;
         output.Line($"/// <summary>");
         output.Line($"/// <c>{CSharpNames.XmlText(schema.FullName)}</c>, read in place from a raw record: nothing is copied or allocated,");
-        output.Line("/// and the value is valid only while the buffer it reads is. Call <see cref=\"ToRecord\"/> to keep it.");
+        output.Line("/// and the value is valid only while the buffer it reads is. Call <see cref=\"ToRecord\"/> to keep it. Each field is");
+        output.Line("/// found through a layout resolved by name for the kernel that wrote the record, so one build reads every kernel's.");
         output.Line("/// </summary>");
         output.Line(GeneratedCode);
         output.Open($"public readonly ref struct {plan.ViewName} : global::TpGen.Formatting.ITraceFormattable");
@@ -134,69 +136,87 @@ public static class CSharpEmitter
         output.Line("/// <summary>The event's name.</summary>");
         output.Line($"public const string EventName = {CSharpNames.StringLiteral(schema.Name)};");
         output.Line();
-        output.Line("/// <summary>The size of the record's fixed part; a shorter record is rejected.</summary>");
-        output.Line($"public const int FixedSize = {schema.FixedSize.ToString(CultureInfo.InvariantCulture)};");
+        output.Line("/// <summary>The kernels this type was generated from, the first leading (an empty name is the build machine's).</summary>");
+        output.Line("public static global::System.Collections.Generic.IReadOnlyList<string> Kernels => s_kernels;");
         output.Line();
-        output.Line("/// <summary>The description this type was generated from, in tracefs format; its layout and symbols are checked against the running kernel before attaching.</summary>");
-        output.Line($"public const string FormatText = {CSharpNames.StringLiteral(FormatFileWriter.Write(schema))};");
+        output.Line("/// <summary>Their descriptions of the event, in tracefs format: at attach, the running kernel's is matched with them by name.</summary>");
+        output.Line("public static global::System.Collections.Generic.IReadOnlyList<string> Descriptions => s_descriptions;");
+        output.Line();
+        output.Line("/// <summary>The layout of the build's (first) kernel: how <see cref=\"Read(global::System.ReadOnlySpan{byte})\"/> finds fields when no layout is given.</summary>");
+        output.Line($"public static {layout} BuildLayout => s_buildLayout ??= {layout}.ForBuild(SystemName, EventName, s_descriptions, s_kernels);");
+        output.Line();
+        output.Line($"private static readonly string[] s_kernels = {{ {string.Join(", ", Literals(details.Kernels))} }};");
+        output.Line($"private static readonly string[] s_descriptions = {{ {string.Join(", ", Literals(details.Descriptions))} }};");
+        output.Line($"private static {layout}? s_buildLayout;");
         output.Line();
         output.Line($"private readonly {CSharpTypes.Span}<byte> _record;");
         output.Line($"private readonly {CSharpTypes.RecordHeader} _header;");
+        output.Line($"private readonly {layout} _layout;");
         output.Line();
-        output.Open($"internal {plan.ViewName}({CSharpTypes.Span}<byte> record, scoped in {CSharpTypes.RecordHeader} header)");
+        output.Open($"internal {plan.ViewName}({CSharpTypes.Span}<byte> record, scoped in {CSharpTypes.RecordHeader} header, {layout} layout)");
         output.Line("_record = record;");
         output.Line("_header = header;");
+        output.Line("_layout = layout;");
         output.Close();
         output.Line();
         output.Line("/// <summary>When and where the event fired (default when the record did not come from a ring buffer).</summary>");
         output.Line($"public {CSharpTypes.RecordHeader} Header => _header;");
         output.Line();
-        output.Line("/// <summary>The raw record, common fields first.</summary>");
+        output.Line("/// <summary>The raw record, common fields first, as its kernel laid it out.</summary>");
         output.Line($"public {CSharpTypes.Span}<byte> RawRecord => _record;");
+        output.Line();
+        output.Line("/// <summary>Where this record's kernel puts each field, and what was relocated.</summary>");
+        output.Line($"public {layout} Layout => _layout;");
 
         foreach (FieldPlan field in plan.Fields)
         {
             output.Line();
             output.Line($"/// <summary><c>{CSharpNames.XmlText(FormatFileWriter.Declaration(field.Field))}</c>: {Describe(field.Field)}.</summary>");
             output.Line($"public {field.ViewType} {field.PropertyName} => {field.ViewRead};");
+            if (field.HasName is not null)
+            {
+                output.Line();
+                output.Line($"/// <summary>Whether this record's kernel has <c>{CSharpNames.XmlText(field.Field.Name)}</c>; where it does not, <see cref=\"{field.PropertyName}\"/> is the default.</summary>");
+                output.Line($"public bool {field.HasName} => _layout.Has({Number(field.Index)});");
+            }
+            if (field.ValueNameProperty is not null)
+            {
+                output.Line();
+                output.Line($"/// <summary>The name this record's kernel gives <see cref=\"{field.PropertyName}\"/>'s value, as its trace text prints it (also for values the build has no name for); null when it has none.</summary>");
+                output.Line($"public string? {field.ValueNameProperty} => _layout.ValueName(_record, {Number(field.Index)});");
+            }
         }
 
         output.Line();
-        output.Line("/// <summary>Reads a record, checking that it holds the fixed part and that its dynamic fields point inside it.</summary>");
+        output.Line("/// <summary>Reads a record laid out as the build's kernel lays it out, checking that it holds the fixed part and that its dynamic fields point inside it.</summary>");
         output.Line($"/// <exception cref=\"global::TpGen.TraceRecordException\">The record is short or corrupt.</exception>");
-        output.Line($"public static {plan.ViewName} Read({CSharpTypes.Span}<byte> record) => Read(record, default);");
+        output.Line($"public static {plan.ViewName} Read({CSharpTypes.Span}<byte> record) => Read(record, default, BuildLayout);");
         output.Line();
         output.Line("/// <summary>Reads a record with the header the ring buffer delivered it with.</summary>");
         output.Line($"/// <exception cref=\"global::TpGen.TraceRecordException\">The record is short or corrupt.</exception>");
-        output.Open($"public static {plan.ViewName} Read({CSharpTypes.Span}<byte> record, scoped in {CSharpTypes.RecordHeader} header)");
-        output.Line("string? problem = Check(record);");
+        output.Line($"public static {plan.ViewName} Read({CSharpTypes.Span}<byte> record, scoped in {CSharpTypes.RecordHeader} header) => Read(record, header, BuildLayout);");
+        output.Line();
+        output.Line("/// <summary>Reads a record of the kernel <paramref name=\"layout\"/> describes (from an attached probe set or a recording).</summary>");
+        output.Line($"/// <exception cref=\"global::TpGen.TraceRecordException\">The record is short or corrupt.</exception>");
+        output.Open($"public static {plan.ViewName} Read({CSharpTypes.Span}<byte> record, scoped in {CSharpTypes.RecordHeader} header, {layout} layout)");
+        output.Line("string? problem = layout.Check(record);");
         output.Line("if (problem is not null)");
         output.Line($"    throw new global::TpGen.TraceRecordException({fullName}, problem);");
-        output.Line($"return new {plan.ViewName}(record, header);");
+        output.Line($"return new {plan.ViewName}(record, header, layout);");
         output.Close();
         output.Line();
-        output.Line("/// <summary>Reads a record; false when it is short or corrupt.</summary>");
-        output.Open($"public static bool TryRead({CSharpTypes.Span}<byte> record, out {plan.ViewName} value)");
-        output.Line("bool valid = Check(record) is null;");
-        output.Line($"value = valid ? new {plan.ViewName}(record, default) : default;");
+        output.Line("/// <summary>Reads a record laid out as the build's kernel lays it out; false when it is short or corrupt.</summary>");
+        output.Line($"public static bool TryRead({CSharpTypes.Span}<byte> record, out {plan.ViewName} value) => TryRead(record, BuildLayout, out value);");
+        output.Line();
+        output.Line("/// <summary>Reads a record of the kernel <paramref name=\"layout\"/> describes; false when it is short or corrupt.</summary>");
+        output.Open($"public static bool TryRead({CSharpTypes.Span}<byte> record, {layout} layout, out {plan.ViewName} value)");
+        output.Line("bool valid = layout.Check(record) is null;");
+        output.Line($"value = valid ? new {plan.ViewName}(record, default, layout) : default;");
         output.Line("return valid;");
         output.Close();
         output.Line();
-        output.Open($"private static string? Check({CSharpTypes.Span}<byte> record)");
-        output.Line($"string? problem = {CSharpTypes.RecordReader}.CheckFixed(record, FixedSize);");
-        output.Line("// Dynamic fields must point after the fixed part and inside the record.");
-        foreach (FieldPlan field in plan.Fields)
-        {
-            if (!field.Field.IsDynamic)
-                continue;
-            string relative = field.Field.Location == DynamicLocation.RelLoc ? "true" : "false";
-            output.Line($"problem ??= {CSharpTypes.RecordReader}.CheckDynamic(record, {field.Field.Offset.ToString(CultureInfo.InvariantCulture)}, {relative}, FixedSize, {CSharpNames.StringLiteral(field.Field.Name)});");
-        }
-        output.Line("return problem;");
-        output.Close();
-        output.Line();
         output.Line("/// <summary>Copies the record into an owned <see cref=\"" + plan.OwnedName + "\"/> that outlives the buffer.</summary>");
-        output.Line($"public {plan.OwnedName} ToRecord() => new {plan.OwnedName}(_record, _header);");
+        output.Line($"public {plan.OwnedName} ToRecord() => new {plan.OwnedName}(_record, _header, _layout);");
         output.Line();
         WriteTryFormat(output, plan, notes);
         output.Line();
@@ -204,6 +224,16 @@ public static class CSharpEmitter
         output.Line("public override string ToString() => global::TpGen.Formatting.TraceText.ToString(this);");
         output.Close();
     }
+
+    private static List<string> Literals(EquatableArray<string> values)
+    {
+        var literals = new List<string>(values.Count);
+        foreach (string value in values)
+            literals.Add(CSharpNames.StringLiteral(value));
+        return literals;
+    }
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static void WriteTryFormat(SourceWriter output, EventPlan plan, List<EmitNote> notes)
     {
@@ -250,18 +280,29 @@ public static class CSharpEmitter
     private static void WriteOwned(SourceWriter output, EventPlan plan)
     {
         TracepointSchema schema = plan.Schema;
+        string layout = CSharpTypes.EventLayout;
         output.Line($"/// <summary><c>{CSharpNames.XmlText(schema.FullName)}</c> as an owned copy: safe to keep, queue and read from any thread.</summary>");
         output.Line(GeneratedCode);
         output.Open($"public sealed class {plan.OwnedName} : global::TpGen.TraceRecord");
-        output.Line("/// <summary>Copies and checks <paramref name=\"record\"/>.</summary>");
+        output.Line($"private readonly {layout} _layout;");
+        output.Line();
+        output.Line("/// <summary>Copies and checks <paramref name=\"record\"/>, laid out as the build's kernel lays it out.</summary>");
         output.Line($"/// <exception cref=\"global::TpGen.TraceRecordException\">The record is short or corrupt.</exception>");
         output.Line($"public {plan.OwnedName}({CSharpTypes.Span}<byte> record, in {CSharpTypes.RecordHeader} header = default)");
-        output.Line($"    : base({plan.ViewName}.Read(record, header).RawRecord, header)");
+        output.Line($"    : this(record, header, {plan.ViewName}.BuildLayout)");
         output.Line("{");
         output.Line("}");
         output.Line();
+        output.Line("/// <summary>Copies and checks <paramref name=\"record\"/>, laid out as <paramref name=\"layout\"/> says.</summary>");
+        output.Line($"/// <exception cref=\"global::TpGen.TraceRecordException\">The record is short or corrupt.</exception>");
+        output.Line($"public {plan.OwnedName}({CSharpTypes.Span}<byte> record, in {CSharpTypes.RecordHeader} header, {layout} layout)");
+        output.Line($"    : base({plan.ViewName}.Read(record, header, layout).RawRecord, header)");
+        output.Line("{");
+        output.Line("    _layout = layout;");
+        output.Line("}");
+        output.Line();
         output.Line("/// <summary>The record as a zero-copy view.</summary>");
-        output.Line($"public {plan.ViewName} View => new {plan.ViewName}(RawRecord, Header);");
+        output.Line($"public {plan.ViewName} View => new {plan.ViewName}(RawRecord, Header, _layout);");
         output.Line();
         output.Line("/// <inheritdoc/>");
         output.Line($"public override string SystemName => {plan.ViewName}.SystemName;");
@@ -273,6 +314,18 @@ public static class CSharpEmitter
             output.Line();
             output.Line($"/// <inheritdoc cref=\"{plan.ViewName}.{field.PropertyName}\"/>");
             output.Line($"public {field.OwnedType} {field.PropertyName} => {field.OwnedRead};");
+            if (field.HasName is not null)
+            {
+                output.Line();
+                output.Line($"/// <inheritdoc cref=\"{plan.ViewName}.{field.HasName}\"/>");
+                output.Line($"public bool {field.HasName} => View.{field.HasName};");
+            }
+            if (field.ValueNameProperty is not null)
+            {
+                output.Line();
+                output.Line($"/// <inheritdoc cref=\"{plan.ViewName}.{field.ValueNameProperty}\"/>");
+                output.Line($"public string? {field.ValueNameProperty} => View.{field.ValueNameProperty};");
+            }
         }
         output.Line();
         output.Line("/// <inheritdoc/>");

@@ -6,6 +6,7 @@ namespace TpGen.Emitters.CSharp;
 internal static class CSharpTypes
 {
     public const string RecordReader = "global::TpGen.Decoding.RecordReader";
+    public const string EventLayout = "global::TpGen.Decoding.EventLayout";
     public const string KernelString = "global::TpGen.KernelString";
     public const string Writer = "global::TpGen.Formatting.TraceTextWriter";
     public const string FormatSpec = "global::TpGen.Formatting.FormatSpec";

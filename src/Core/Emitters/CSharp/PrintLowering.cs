@@ -137,7 +137,7 @@ internal sealed class PrintLowering
             case 'I' or 'i' or 'M' or 'm' or 'U' or 'h':
                 // A char array holds the address's bytes, not text: the extension reads all of them.
                 if (StripCasts(argument) is FieldExpr { Field: var name } && _schema.FindField(name) is { Kind: FieldKind.CharArray, ElementCount: > 0 } chars)
-                    value = Value.BytesOf($"{CSharpTypes.RecordReader}.Bytes(_record, {Number(chars.Offset)}, {Number(chars.Size)})", chars);
+                    value = Value.BytesOf($"_layout.Bytes(_record, {Slot(chars)})", chars);
                 if (value.Kind != ValueKind.Bytes)
                     throw new UnsupportedException($"'%p{extension}' needs the bytes it points at, which are outside the record");
                 _out.Line($"w.PointerBytes({value.Code}, {CSharpNames.StringLiteral(extension)}, {spec});");
@@ -223,8 +223,6 @@ internal sealed class PrintLowering
     private Value LowerField(string name)
     {
         FieldSpec field = _schema.FindField(name) ?? throw new UnsupportedException($"field '{name}' does not exist");
-        string offset = Number(field.Offset);
-        string reader = CSharpTypes.RecordReader;
         switch (field.Kind)
         {
             case FieldKind.Scalar or FieldKind.Enum or FieldKind.Pointer or FieldKind.Bool:
@@ -243,15 +241,16 @@ internal sealed class PrintLowering
                 return Value.BytesOf(_fields[name].PropertyName + ".Utf8", field);
             case FieldKind.DynamicArray:
                 return Value.BytesOf(DynamicBytes(field), field);
-            case FieldKind.CharArray or FieldKind.FixedArray when field.ElementCount == 0:
-                return Value.BytesOf($"{reader}.Tail(_record, {offset})", field);
             default:
-                return Value.BytesOf($"{reader}.Bytes(_record, {offset}, {Number(field.Size)})", field);
+                // Fixed arrays, flexible tails and opaque fields: their bytes, wherever this kernel puts them.
+                return Value.BytesOf($"_layout.Bytes(_record, {Slot(field)})", field);
         }
     }
 
-    private static string DynamicBytes(FieldSpec field) =>
-        $"{CSharpTypes.RecordReader}.Dynamic(_record, {Number(field.Offset)}, {Bool(field.Location == DynamicLocation.RelLoc)}, out _)";
+    private string DynamicBytes(FieldSpec field) => $"_layout.Dynamic(_record, {Slot(field)}, out _)";
+
+    // The field's slot in the event's layout.
+    private string Slot(FieldSpec field) => Number(_fields[field.Name].Index);
 
     private Value LowerUnary(UnaryExpr unary)
     {
@@ -261,7 +260,7 @@ internal sealed class PrintLowering
             if (unary.Operand is FieldExpr reference && _schema.FindField(reference.Field) is { } field)
             {
                 return field.Kind is FieldKind.Scalar or FieldKind.Enum or FieldKind.Pointer or FieldKind.Bool
-                    ? Value.BytesOf($"{CSharpTypes.RecordReader}.Bytes(_record, {Number(field.Offset)}, {Number(field.Size)})", field)
+                    ? Value.BytesOf($"_layout.Bytes(_record, {Slot(field)})", field)
                     : LowerField(field.Name);
             }
             throw new UnsupportedException("'&' of something other than a field");
@@ -390,8 +389,8 @@ internal sealed class PrintLowering
             throw new UnsupportedException($"index into '{field.Name}' is not a constant inside the array");
         bool signed = field.Type.PointerDepth == 0 && field.IsSigned;
         string type = CSharpTypes.Integer(field.ElementSize, signed) ?? throw new UnsupportedException($"elements of '{field.Name}' have no integer type");
-        int offset = field.Offset + (int)constant * field.ElementSize;
-        return Promote(Value.Int($"{CSharpTypes.RecordReader}.Read<{type}>(_record, {Number(offset)})", field.ElementSize, signed)
+        // An element the running kernel's (shorter) array lacks reads as 0.
+        return Promote(Value.Int($"_layout.Element<{type}>(_record, {Slot(field)}, {Number((int)constant)})", field.ElementSize, signed)
             with { IsPointer = field.Type.PointerDepth > 0 });
     }
 
@@ -403,15 +402,15 @@ internal sealed class PrintLowering
             if (call.Arguments.Count != 1 || call.Arguments[0] is not IdentifierExpr name || _schema.FindField(name.Name) is not { } field)
                 throw new UnsupportedException($"{function} of something that is not a field");
             bool dynamic = field.IsDynamic;
-            string bytes = dynamic ? DynamicBytes(field) : $"{CSharpTypes.RecordReader}.Bytes(_record, {Number(field.Offset)}, {Number(field.Size)})";
+            string bytes = dynamic ? DynamicBytes(field) : $"_layout.Bytes(_record, {Slot(field)})";
             switch (function)
             {
                 case "__get_str" or "__get_rel_str":
-                    return Value.BytesOf(dynamic ? $"new {CSharpTypes.KernelString}({bytes}).Utf8" : $"{CSharpTypes.RecordReader}.CharArray(_record, {Number(field.Offset)}, {Number(field.Size)}).Utf8", field);
+                    return Value.BytesOf(dynamic ? $"new {CSharpTypes.KernelString}({bytes}).Utf8" : $"_layout.CharArray(_record, {Slot(field)}).Utf8", field);
                 case "__get_dynamic_array_len" or "__get_rel_dynamic_array_len" or "__get_sockaddr_len" or "__get_rel_sockaddr_len":
                     if (!dynamic)
                         throw new UnsupportedException($"{function} of a field that is not dynamic");
-                    return Value.Int($"({CSharpTypes.RecordReader}.Read<uint>(_record, {Number(field.Offset)}) >> 16)", 4, false);
+                    return Value.Int($"_layout.DynamicLength(_record, {Slot(field)})", 4, false);
                 case "__get_bitmask" or "__get_rel_bitmask" or "__get_cpumask" or "__get_rel_cpumask":
                     return Value.TextOf(() => _out.Line($"w.Bitmask({bytes});"), null);
                 default:
@@ -452,6 +451,18 @@ internal sealed class PrintLowering
 
     private Value LowerSymbolic(SymbolicExpr symbolic)
     {
+        // A field's own value is named by the table of the kernel that wrote the record, as its text does.
+        if (NamedField(symbolic.Value) is { } named)
+        {
+            return Value.TextOf(() =>
+            {
+                string temporary = "v" + Number(_temporaries++);
+                _out.Open("");
+                _out.Line($"ulong {temporary} = _layout.ReadRaw(_record, {named});");
+                _out.Line($"w.Symbol(_layout.ValueName({named}, {temporary}), {temporary});");
+                _out.Close();
+            }, null);
+        }
         Value value = RequireInteger(Lower(symbolic.Value), "__print_symbolic");
         string method = _tables.Symbolic(symbolic.Entries);
         return Value.TextOf(() =>
@@ -466,9 +477,20 @@ internal sealed class PrintLowering
 
     private Value LowerFlags(FlagsExpr flags)
     {
+        if (NamedField(flags.Value) is { } named)
+            return Value.TextOf(() => _out.Line($"w.Flags(_layout.ReadRaw(_record, {named}), {CSharpNames.StringLiteral(flags.Delimiter)}, _layout.FlagNames({named}));"), null);
         Value value = RequireInteger(Lower(flags.Value), "__print_flags");
         string table = _tables.Flags(flags.Entries);
         return Value.TextOf(() => _out.Line($"w.Flags({ToUInt64(value)}, {CSharpNames.StringLiteral(flags.Delimiter)}, {table});"), null);
+    }
+
+    // The slot of the field a symbol table names directly (through casts), when FieldSymbols gives it that table.
+    private string? NamedField(PrintExpr value)
+    {
+        if (PrintExprWalker.FieldRead(value) is not { } name || _schema.FindField(name) is not { } field || !_fields.ContainsKey(name))
+            return null;
+        FieldSymbolTable? table = FieldSymbols.For(_schema, name);
+        return table is not null && table.Source == FieldSymbolSource.PrintFmt ? Slot(field) : null;
     }
 
     private static Value IntegerLiteral(IntegerExpr integer)

@@ -15,7 +15,7 @@ internal static class ProbeSetMembers
     /// <summary>Names the generated members take in the user's class; event types avoid them.</summary>
     public static readonly string[] Reserved =
     {
-        "BpfSource", "BpfSourceHash", "Definition", "Attach", "Statistics", "ReadAllAsync", "Run", "RunAsync",
+        "BpfSource", "BpfSourceHash", "Definition", "Attach", "Statistics", "Relocation", "ReadAllAsync", "Run", "RunAsync",
         "Dispose", "DisposeAsync", "Decode", "Handlers", "TryFormat",
     };
 
@@ -45,7 +45,12 @@ internal static class ProbeSetMembers
         output.Line("BpfSourceHash,");
         output.Open($"new {Probes}.ProbeDefinition[]");
         for (int i = 0; i < events.Count; i++)
-            output.Line($"new({CSharpNames.StringLiteral(events[i].System)}, {CSharpNames.StringLiteral(events[i].Name)}, {viewNames[i]}.FormatText),");
+        {
+            ProbeEventSpec details = probeSet.DetailsOf(i);
+            string view = viewNames[i];
+            string filter = details.Filter is null ? "null" : CSharpNames.StringLiteral(details.Filter);
+            output.Line($"new({view}.SystemName, {view}.EventName, {view}.Descriptions, {view}.Kernels, optional: {(details.Optional ? "true" : "false")}, filter: {filter}),");
+        }
         output.Close(");");
         output.Unindent();
         output.Line();
@@ -54,21 +59,24 @@ internal static class ProbeSetMembers
         output.Line($"private {type}({Probes}.ProbeSet probes) => _probes = probes;");
         output.Line();
         output.Line("/// <summary>");
-        output.Line($"/// Loads this probe set's BPF programs and attaches them to {CSharpNames.XmlText(eventList)}, after checking");
-        output.Line("/// that the running kernel lays each event out as the build did. Dispose the result to detach.");
+        output.Line($"/// Loads this probe set's BPF programs and attaches them to {CSharpNames.XmlText(eventList)}, after relocating");
+        output.Line("/// each event's fields and named values by name onto the running kernel's description. Dispose the result to detach.");
         output.Line("/// </summary>");
-        output.Line($"/// <exception cref=\"{Probes}.ProbeException\">Not permitted, tracefs or a tracepoint missing, a layout that changed, or a program the kernel rejected; the message says which and what to do.</exception>");
+        output.Line($"/// <exception cref=\"{Probes}.ProbeException\">Not permitted, tracefs or a tracepoint missing, a field that cannot be relocated, or a program the kernel rejected; the message says which and what to do.</exception>");
         output.Line($"public static {type} Attach({Probes}.ProbeOptions? options = null) => new({Probes}.ProbeSet.Attach(Definition, options));");
         output.Line();
         output.Line("/// <summary>Records delivered, dropped in the kernel because the ring buffer was full, and cut short.</summary>");
         output.Line($"public {Probes}.ProbeStatistics Statistics => _probes.Statistics;");
+        output.Line();
+        output.Line("/// <summary>Per event: whether it is attached, and what was relocated, converted, absent or translated on this kernel.</summary>");
+        output.Line($"public {Probes}.ProbeSetRelocation Relocation => _probes.Relocation;");
         output.Line();
         output.Line("/// <summary>");
         output.Line("/// Owned records as they arrive (<c>" + string.Join("</c>, <c>", OwnedNames(viewNames)) + "</c>), and");
         output.Line($"/// <see cref=\"{Probes}.LostRecords\"/> wherever the kernel had to drop some.");
         output.Line("/// </summary>");
         output.Line("public global::System.Collections.Generic.IAsyncEnumerable<global::TpGen.TraceRecord> ReadAllAsync(global::System.Threading.CancellationToken cancellationToken = default)");
-        output.Line("    => _probes.ReadAllAsync(Decode, cancellationToken);");
+        output.Line("    => _probes.ReadAllAsync((global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header) => Decode(record, header, _probes.Layouts), cancellationToken);");
 
         for (int i = 0; i < events.Count; i++)
         {
@@ -86,11 +94,11 @@ internal static class ProbeSetMembers
         output.Line("/// <paramref name=\"onLost\"/> (else to standard error). An exception from a handler stops reading and is rethrown.");
         output.Line("/// </summary>");
         output.Line($"public void Run({parameters})");
-        output.Line($"    => _probes.Run(new Handlers({arguments}), cancellationToken);");
+        output.Line($"    => _probes.Run(new Handlers(_probes, {arguments}), cancellationToken);");
         output.Line();
         output.Line("/// <summary>Runs <see cref=\"Run\"/> on a thread of its own.</summary>");
         output.Line($"public global::System.Threading.Tasks.Task RunAsync({parameters})");
-        output.Line($"    => _probes.RunAsync(new Handlers({arguments}), cancellationToken);");
+        output.Line($"    => _probes.RunAsync(new Handlers(_probes, {arguments}), cancellationToken);");
         output.Line();
         output.Line("/// <summary>Detaches every program and frees the probe set's kernel resources.</summary>");
         output.Line("public void Dispose() => _probes.Dispose();");
@@ -98,14 +106,20 @@ internal static class ProbeSetMembers
         output.Line("/// <summary>Detaches every program and frees the probe set's kernel resources.</summary>");
         output.Line("public global::System.Threading.Tasks.ValueTask DisposeAsync() => _probes.DisposeAsync();");
         output.Line();
-        output.Line($"private static global::TpGen.TraceRecord Decode(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header) => header.EventIndex switch");
+        output.Line("/// <summary>An owned record of any event of this probe set, laid out as the build's kernel lays it out.</summary>");
+        output.Line($"private static global::TpGen.TraceRecord Decode(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header) => Decode(record, header, null);");
+        output.Line();
+        output.Line($"private static global::TpGen.TraceRecord Decode(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header, global::System.Collections.Generic.IReadOnlyList<{CSharpTypes.EventLayout}>? layouts) => header.EventIndex switch");
         output.Open("");
         for (int i = 0; i < events.Count; i++)
-            output.Line($"{i.ToString(CultureInfo.InvariantCulture)} => new {viewNames[i]}Record(record, header),");
+        {
+            string index = i.ToString(CultureInfo.InvariantCulture);
+            output.Line($"{index} => new {viewNames[i]}Record(record, header, layouts?[{index}] ?? {viewNames[i]}.BuildLayout),");
+        }
         output.Line($"_ => throw new global::TpGen.TraceRecordException({CSharpNames.StringLiteral(probeSet.FullName)}, \"event index \" + header.EventIndex + \" is not in this probe set\"),");
         output.Close(";");
         output.Line();
-        output.Line("/// <summary>Writes any record of this probe set as the kernel's text for its event (chosen by the header's event index).</summary>");
+        output.Line("/// <summary>Writes any record of this probe set, laid out as the build's kernel lays it out, as the kernel's text for its event (chosen by the header's event index).</summary>");
         output.Line("/// <exception cref=\"global::TpGen.TraceRecordException\">The record is short or corrupt, or its event index is not in this probe set.</exception>");
         output.Line("public static bool TryFormat(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header, global::System.Span<char> destination, out int charsWritten)");
         output.Open("");
@@ -126,11 +140,13 @@ internal static class ProbeSetMembers
     private static void WriteHandlers(SourceWriter output, IReadOnlyList<string> viewNames)
     {
         output.Open($"private sealed class Handlers : {Probes}.IRecordHandler");
+        output.Line($"private readonly {CSharpTypes.EventLayout}[] _layouts;");
         for (int i = 0; i < viewNames.Count; i++)
             output.Line($"private readonly {viewNames[i]}Handler? _on{viewNames[i]};");
         output.Line("private readonly global::System.Action<long>? _onLost;");
         output.Line();
-        output.Open($"public Handlers({Parameters(viewNames, withToken: false)})");
+        output.Open($"public Handlers({Probes}.ProbeSet probes, {Parameters(viewNames, withToken: false)})");
+        output.Line("_layouts = global::System.Linq.Enumerable.ToArray(probes.Layouts);");
         for (int i = 0; i < viewNames.Count; i++)
             output.Line($"_on{viewNames[i]} = on{viewNames[i]};");
         output.Line("_onLost = onLost;");
@@ -142,7 +158,7 @@ internal static class ProbeSetMembers
         {
             output.Line($"case {i.ToString(CultureInfo.InvariantCulture)}:");
             output.Indent();
-            output.Line($"_on{viewNames[i]}?.Invoke({viewNames[i]}.Read(record, header));");
+            output.Line($"_on{viewNames[i]}?.Invoke({viewNames[i]}.Read(record, header, _layouts[{i.ToString(CultureInfo.InvariantCulture)}]));");
             output.Line("break;");
             output.Unindent();
         }

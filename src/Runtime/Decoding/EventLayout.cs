@@ -1,0 +1,332 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using TpGen.Formatting;
+using TpGen.Frontends.Tracefs;
+using TpGen.Relocation;
+using TpGen.Schema;
+
+namespace TpGen.Decoding;
+
+/// <summary>
+/// Where each field of a build's event is in the records of one kernel, and how its values
+/// translate: resolved once, by name, when a probe set attaches (or a recording is opened), and
+/// then read by the generated views at every record. The build's own layout is the same thing
+/// for the kernel it was built from. Reads never go outside the record: an absent field reads
+/// as the type's default and <see cref="Has"/> says so; a short record throws
+/// <see cref="TraceRecordException"/>.
+/// </summary>
+public sealed class EventLayout
+{
+    private readonly FieldSlot[] _slots;
+    private readonly string[] _names;
+    private readonly SymbolMap?[]? _translations;
+    private readonly SymbolNames?[]? _valueNames;
+    private readonly int[] _dynamic;
+
+    private EventLayout(int fixedSize, FieldSlot[] slots, string[] names, SymbolMap?[]? translations, SymbolNames?[]? valueNames, EventRelocation? relocation)
+    {
+        FixedSize = fixedSize;
+        _slots = slots;
+        _names = names;
+        _translations = translations;
+        _valueNames = valueNames;
+        Relocation = relocation;
+        var dynamic = new List<int>();
+        for (int i = 0; i < slots.Length; i++)
+        {
+            if ((slots[i].Flags & FieldSlotFlags.Dynamic) != 0 && slots[i].IsPresent)
+                dynamic.Add(i);
+        }
+        _dynamic = dynamic.ToArray();
+    }
+
+    /// <summary>The size of the records' fixed part on this kernel; a shorter record is rejected.</summary>
+    public int FixedSize { get; }
+
+    /// <summary>How many fields the build has (the slots' count).</summary>
+    public int FieldCount => _slots.Length;
+
+    /// <summary>What was relocated, converted, absent or translated; null for a build's own layout.</summary>
+    public EventRelocation? Relocation { get; }
+
+    /// <summary>The build's name of field <paramref name="field"/> (its index in the build's field order).</summary>
+    public string FieldName(int field) => _names[field];
+
+    /// <summary>Where field <paramref name="field"/> is and how it is read.</summary>
+    public FieldSlot Slot(int field) => _slots[field];
+
+    /// <summary>Whether the records have field <paramref name="field"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Has(int field) => _slots[field].IsPresent;
+
+    /// <summary>Whether field <paramref name="field"/>'s named values are numbered differently here than in the build.</summary>
+    public bool Translates(int field) => _translations?[field] is not null;
+
+    /// <summary>The layout of the kernel (the first of several) a build was generated from, computed from its descriptions.</summary>
+    /// <param name="system">The event's system.</param>
+    /// <param name="name">The event's name.</param>
+    /// <param name="descriptions">The build's descriptions of the event in tracefs format, one per kernel, the first leading.</param>
+    /// <param name="kernels">The kernels' names, in the same order.</param>
+    /// <exception cref="TraceRecordException">A description does not parse (it was written by the generator, so this means a damaged assembly).</exception>
+    public static EventLayout ForBuild(string system, string name, IReadOnlyList<string> descriptions, IReadOnlyList<string> kernels)
+    {
+        TracepointSchema built = BuiltSchema(system, name, descriptions, kernels);
+        TracepointSchema first = Parse(system, name, descriptions[0]);
+        return Relocate(Relocator.Relocate(built, first), asBuilt: true);
+    }
+
+    /// <summary>The schema a build generated its types from: the union of its kernels' descriptions.</summary>
+    public static TracepointSchema BuiltSchema(string system, string name, IReadOnlyList<string> descriptions, IReadOnlyList<string> kernels)
+    {
+        if (descriptions.Count == 0 || descriptions.Count != kernels.Count)
+            throw new ArgumentException("one description per kernel, at least one", nameof(descriptions));
+        if (descriptions.Count == 1)
+            return Parse(system, name, descriptions[0]);
+        var schemas = new List<KernelSchema>();
+        for (int i = 0; i < descriptions.Count; i++)
+            schemas.Add(new KernelSchema(kernels[i], Parse(system, name, descriptions[i])));
+        return SchemaUnion.Of(schemas).Schema;
+    }
+
+    /// <summary>The layout that reads a running kernel's records with a build's types, from their relocation.</summary>
+    public static EventLayout Relocate(EventRelocation relocation) => Relocate(relocation, asBuilt: false);
+
+    /// <summary>The layout of records described by <paramref name="schema"/>, read with types generated from that same schema.</summary>
+    public static EventLayout Of(TracepointSchema schema) => Relocate(Relocator.Relocate(schema, schema), asBuilt: true);
+
+    /// <summary>A layout in which every field is absent: for an optional event the running kernel does not have.</summary>
+    public static EventLayout Absent(TracepointSchema built)
+    {
+        var slots = new FieldSlot[built.Fields.Count];
+        var names = new string[slots.Length];
+        for (int i = 0; i < slots.Length; i++)
+            names[i] = built.Fields[i].Name;
+        return new EventLayout(built.FixedSize, slots, names, null, null, null);
+    }
+
+    private static EventLayout Relocate(EventRelocation relocation, bool asBuilt)
+    {
+        var slots = new FieldSlot[relocation.Fields.Count];
+        var names = new string[slots.Length];
+        SymbolMap?[]? translations = null;
+        SymbolNames?[]? valueNames = null;
+        for (int i = 0; i < slots.Length; i++)
+        {
+            FieldRelocation field = relocation.Fields[i];
+            names[i] = field.Name;
+            slots[i] = SlotOf(field);
+            if (!field.IsPresent || relocation.SymbolsOf(field.Name) is not { } translation || FieldSymbols.For(relocation.Running, field.Name) is not { } running)
+                continue;
+            // Values are named by the running kernel's own table, so text names them as the kernel does.
+            valueNames ??= new SymbolNames?[slots.Length];
+            valueNames[i] = new SymbolNames(running);
+            if (!translation.IsIdentity)
+            {
+                translations ??= new SymbolMap?[slots.Length];
+                translations[i] = new SymbolMap(translation);
+            }
+        }
+        return new EventLayout(relocation.Running.FixedSize, slots, names, translations, valueNames, asBuilt ? null : relocation);
+    }
+
+    private static FieldSlot SlotOf(FieldRelocation field)
+    {
+        if (!field.IsPresent)
+            return default;
+        FieldSpec running = field.Running!;
+        FieldSlotFlags flags = FieldSlotFlags.Present;
+        switch (running.Kind)
+        {
+            case FieldKind.Scalar or FieldKind.Enum or FieldKind.Pointer or FieldKind.Bool:
+                if (Relocator.IsSigned(running))
+                    flags |= FieldSlotFlags.Signed;
+                if (field.Kind is FieldRelocationKind.Same or FieldRelocationKind.Moved)
+                    flags |= FieldSlotFlags.Exact;
+                break;
+            case FieldKind.DynamicString or FieldKind.DynamicArray:
+                flags |= FieldSlotFlags.Dynamic;
+                if (running.Location == DynamicLocation.RelLoc)
+                    flags |= FieldSlotFlags.RelativeLocation;
+                break;
+            case FieldKind.FixedArray or FieldKind.CharArray when running.ElementCount == 0:
+                flags |= FieldSlotFlags.Tail;
+                break;
+        }
+        return new FieldSlot(running.Offset, running.Size, flags);
+    }
+
+    private static TracepointSchema Parse(string system, string name, string description)
+    {
+        FormatReadResult read = FormatFileReader.Read(description, system, $"{system}:{name} (as built)", name);
+        return read.Schema ?? throw new TraceRecordException(system + ":" + name, "the build's description of the event does not parse: " + string.Join("; ", read.Diagnostics));
+    }
+
+    /// <summary>Checks a record: it must hold the fixed part, and its dynamic fields must point after it and inside the record. Returns the problem, or null.</summary>
+    public string? Check(ReadOnlySpan<byte> record)
+    {
+        string? problem = RecordReader.CheckFixed(record, FixedSize);
+        for (int i = 0; problem is null && i < _dynamic.Length; i++)
+        {
+            FieldSlot slot = _slots[_dynamic[i]];
+            problem = RecordReader.CheckDynamic(record, slot.Offset, slot.IsRelative, FixedSize, _names[_dynamic[i]]);
+        }
+        return problem;
+    }
+
+    /// <summary>Reads an unsigned 8-bit field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public byte ReadByte(ReadOnlySpan<byte> record, int field)
+    {
+        FieldSlot slot = _slots[field];
+        return slot.IsExact ? RecordReader.Read<byte>(record, slot.Offset) : unchecked((byte)Convert(record, slot));
+    }
+
+    /// <summary>Reads a signed 8-bit field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public sbyte ReadSByte(ReadOnlySpan<byte> record, int field)
+    {
+        FieldSlot slot = _slots[field];
+        return slot.IsExact ? RecordReader.Read<sbyte>(record, slot.Offset) : unchecked((sbyte)Convert(record, slot));
+    }
+
+    /// <summary>Reads an unsigned 16-bit field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ushort ReadUInt16(ReadOnlySpan<byte> record, int field)
+    {
+        FieldSlot slot = _slots[field];
+        return slot.IsExact ? RecordReader.Read<ushort>(record, slot.Offset) : unchecked((ushort)Convert(record, slot));
+    }
+
+    /// <summary>Reads a signed 16-bit field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public short ReadInt16(ReadOnlySpan<byte> record, int field)
+    {
+        FieldSlot slot = _slots[field];
+        return slot.IsExact ? RecordReader.Read<short>(record, slot.Offset) : unchecked((short)Convert(record, slot));
+    }
+
+    /// <summary>Reads an unsigned 32-bit field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint ReadUInt32(ReadOnlySpan<byte> record, int field)
+    {
+        FieldSlot slot = _slots[field];
+        return slot.IsExact ? RecordReader.Read<uint>(record, slot.Offset) : unchecked((uint)Convert(record, slot));
+    }
+
+    /// <summary>Reads a signed 32-bit field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int ReadInt32(ReadOnlySpan<byte> record, int field)
+    {
+        FieldSlot slot = _slots[field];
+        return slot.IsExact ? RecordReader.Read<int>(record, slot.Offset) : unchecked((int)Convert(record, slot));
+    }
+
+    /// <summary>Reads an unsigned 64-bit field (or an address).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong ReadUInt64(ReadOnlySpan<byte> record, int field)
+    {
+        FieldSlot slot = _slots[field];
+        return slot.IsExact ? RecordReader.Read<ulong>(record, slot.Offset) : Convert(record, slot);
+    }
+
+    /// <summary>Reads a signed 64-bit field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long ReadInt64(ReadOnlySpan<byte> record, int field)
+    {
+        FieldSlot slot = _slots[field];
+        return slot.IsExact ? RecordReader.Read<long>(record, slot.Offset) : unchecked((long)Convert(record, slot));
+    }
+
+    /// <summary>Reads a C <c>bool</c> (any non-zero value is true); false when absent.</summary>
+    public bool ReadBool(ReadOnlySpan<byte> record, int field) => Convert(record, _slots[field]) != 0;
+
+    /// <summary>
+    /// Reads a field with named values as the build numbers them: a value the running kernel
+    /// names the way the build does is translated; any other keeps the running kernel's number.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong ReadSymbol(ReadOnlySpan<byte> record, int field)
+    {
+        ulong raw = Convert(record, _slots[field]);
+        return _translations?[field] is { } map ? map.Translate(raw) : raw;
+    }
+
+    /// <summary>Reads a number as the record holds it (sign-extended where it is signed), untranslated; 0 when absent.</summary>
+    public ulong ReadRaw(ReadOnlySpan<byte> record, int field) => Convert(record, _slots[field]);
+
+    /// <summary>The name the records' kernel gives <paramref name="raw"/> (a value as <see cref="ReadRaw"/> reads it) in field <paramref name="field"/>: what its own text prints; null when it names none.</summary>
+    public string? ValueName(int field, ulong raw) => _valueNames?[field]?.NameOf(raw);
+
+    /// <summary>The name the records' kernel gives field <paramref name="field"/>'s value in <paramref name="record"/>, or null.</summary>
+    public string? ValueName(ReadOnlySpan<byte> record, int field) => _valueNames?[field]?.NameOf(Convert(record, _slots[field]));
+
+    /// <summary>The records' kernel's flag names of field <paramref name="field"/> (a <c>__print_flags</c> table), in its order; empty when it has none.</summary>
+    public ReadOnlySpan<FlagName> FlagNames(int field) => _valueNames?[field]?.Flags;
+
+    /// <summary>The bytes of a fixed-size field (or of a flexible array, to the record's end); empty when absent.</summary>
+    public ReadOnlySpan<byte> Bytes(ReadOnlySpan<byte> record, int field)
+    {
+        FieldSlot slot = _slots[field];
+        if (!slot.IsPresent)
+            return default;
+        return (slot.Flags & FieldSlotFlags.Tail) != 0 ? RecordReader.Tail(record, slot.Offset) : RecordReader.Bytes(record, slot.Offset, slot.Size);
+    }
+
+    /// <summary>The elements of a fixed-size array field.</summary>
+    public ReadOnlySpan<T> Array<T>(ReadOnlySpan<byte> record, int field) where T : unmanaged => MemoryMarshal.Cast<byte, T>(Bytes(record, field));
+
+    /// <summary>Element <paramref name="index"/> of an array field, or the default when the array is shorter here.</summary>
+    public T Element<T>(ReadOnlySpan<byte> record, int field, int index) where T : unmanaged
+    {
+        ReadOnlySpan<byte> bytes = Bytes(record, field);
+        int offset = index * Unsafe.SizeOf<T>();
+        return offset >= 0 && offset + Unsafe.SizeOf<T>() <= bytes.Length ? RecordReader.Read<T>(bytes, offset) : default;
+    }
+
+    /// <summary>A <c>char[N]</c> field as a string, ending at its first NUL.</summary>
+    public KernelString CharArray(ReadOnlySpan<byte> record, int field) => new(Bytes(record, field));
+
+    /// <summary>The payload of a dynamic field; empty when absent.</summary>
+    public ReadOnlySpan<byte> Dynamic(ReadOnlySpan<byte> record, int field, out bool truncated)
+    {
+        FieldSlot slot = _slots[field];
+        truncated = false;
+        return slot.IsPresent ? RecordReader.Dynamic(record, slot.Offset, slot.IsRelative, out truncated) : default;
+    }
+
+    /// <summary>A dynamic string field.</summary>
+    public KernelString DynamicString(ReadOnlySpan<byte> record, int field)
+    {
+        ReadOnlySpan<byte> bytes = Dynamic(record, field, out bool truncated);
+        return new KernelString(bytes, truncated);
+    }
+
+    /// <summary>A dynamic array field, as whole elements.</summary>
+    public ReadOnlySpan<T> DynamicArray<T>(ReadOnlySpan<byte> record, int field) where T : unmanaged
+        => MemoryMarshal.Cast<byte, T>(Dynamic(record, field, out _));
+
+    /// <summary>The length word of a dynamic field (what <c>__get_dynamic_array_len</c> gives); 0 when absent.</summary>
+    public uint DynamicLength(ReadOnlySpan<byte> record, int field)
+    {
+        FieldSlot slot = _slots[field];
+        return slot.IsPresent ? RecordReader.Read<uint>(record, slot.Offset) >> 16 : 0;
+    }
+
+    // A number as the running kernel lays it out: its size, sign-extended where it is signed.
+    private static ulong Convert(ReadOnlySpan<byte> record, FieldSlot slot)
+    {
+        if (!slot.IsPresent)
+            return 0;
+        bool signed = slot.IsSigned;
+        return slot.Size switch
+        {
+            1 => signed ? unchecked((ulong)RecordReader.Read<sbyte>(record, slot.Offset)) : RecordReader.Read<byte>(record, slot.Offset),
+            2 => signed ? unchecked((ulong)RecordReader.Read<short>(record, slot.Offset)) : RecordReader.Read<ushort>(record, slot.Offset),
+            4 => signed ? unchecked((ulong)RecordReader.Read<int>(record, slot.Offset)) : RecordReader.Read<uint>(record, slot.Offset),
+            8 => RecordReader.Read<ulong>(record, slot.Offset),
+            _ => 0,
+        };
+    }
+}
