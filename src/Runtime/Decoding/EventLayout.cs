@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TpGen.Formatting;
@@ -164,7 +165,11 @@ public sealed class EventLayout
     }
 
     /// <summary>Checks a record: it must hold the fixed part, and its dynamic fields must point after it and inside the record. Returns the problem, or null.</summary>
-    public string? Check(ReadOnlySpan<byte> record)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public string? Check(ReadOnlySpan<byte> record) =>
+        record.Length >= FixedSize && _dynamic.Length == 0 ? null : CheckDynamic(record);
+
+    private string? CheckDynamic(ReadOnlySpan<byte> record)
     {
         string? problem = RecordReader.CheckFixed(record, FixedSize);
         for (int i = 0; problem is null && i < _dynamic.Length; i++)
@@ -175,83 +180,34 @@ public sealed class EventLayout
         return problem;
     }
 
-    /// <summary>Reads an unsigned 8-bit field.</summary>
+    /// <summary>
+    /// Reads a number as the build's type <typeparamref name="T"/>: directly where the running
+    /// kernel's field has that size and sign, else as the kernel lays it out, converted as C
+    /// converts; the default when the field is absent.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public byte ReadByte(ReadOnlySpan<byte> record, int field)
+    public T Read<T>(ReadOnlySpan<byte> record, int field) where T : unmanaged, IBinaryInteger<T>
     {
-        FieldSlot slot = _slots[field];
-        return slot.IsExact ? RecordReader.Read<byte>(record, slot.Offset) : unchecked((byte)Convert(record, slot));
+        ref readonly FieldSlot slot = ref _slots[field];
+        return slot.IsExact ? RecordReader.Read<T>(record, slot.Offset) : T.CreateTruncating(Convert(record, slot));
     }
-
-    /// <summary>Reads a signed 8-bit field.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public sbyte ReadSByte(ReadOnlySpan<byte> record, int field)
-    {
-        FieldSlot slot = _slots[field];
-        return slot.IsExact ? RecordReader.Read<sbyte>(record, slot.Offset) : unchecked((sbyte)Convert(record, slot));
-    }
-
-    /// <summary>Reads an unsigned 16-bit field.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ushort ReadUInt16(ReadOnlySpan<byte> record, int field)
-    {
-        FieldSlot slot = _slots[field];
-        return slot.IsExact ? RecordReader.Read<ushort>(record, slot.Offset) : unchecked((ushort)Convert(record, slot));
-    }
-
-    /// <summary>Reads a signed 16-bit field.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public short ReadInt16(ReadOnlySpan<byte> record, int field)
-    {
-        FieldSlot slot = _slots[field];
-        return slot.IsExact ? RecordReader.Read<short>(record, slot.Offset) : unchecked((short)Convert(record, slot));
-    }
-
-    /// <summary>Reads an unsigned 32-bit field.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public uint ReadUInt32(ReadOnlySpan<byte> record, int field)
-    {
-        FieldSlot slot = _slots[field];
-        return slot.IsExact ? RecordReader.Read<uint>(record, slot.Offset) : unchecked((uint)Convert(record, slot));
-    }
-
-    /// <summary>Reads a signed 32-bit field.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int ReadInt32(ReadOnlySpan<byte> record, int field)
-    {
-        FieldSlot slot = _slots[field];
-        return slot.IsExact ? RecordReader.Read<int>(record, slot.Offset) : unchecked((int)Convert(record, slot));
-    }
-
-    /// <summary>Reads an unsigned 64-bit field (or an address).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong ReadUInt64(ReadOnlySpan<byte> record, int field)
-    {
-        FieldSlot slot = _slots[field];
-        return slot.IsExact ? RecordReader.Read<ulong>(record, slot.Offset) : Convert(record, slot);
-    }
-
-    /// <summary>Reads a signed 64-bit field.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long ReadInt64(ReadOnlySpan<byte> record, int field)
-    {
-        FieldSlot slot = _slots[field];
-        return slot.IsExact ? RecordReader.Read<long>(record, slot.Offset) : unchecked((long)Convert(record, slot));
-    }
-
-    /// <summary>Reads a C <c>bool</c> (any non-zero value is true); false when absent.</summary>
-    public bool ReadBool(ReadOnlySpan<byte> record, int field) => Convert(record, _slots[field]) != 0;
 
     /// <summary>
     /// Reads a field with named values as the build numbers them: a value the running kernel
     /// names the way the build does is translated; any other keeps the running kernel's number.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong ReadSymbol(ReadOnlySpan<byte> record, int field)
+    public T ReadSymbol<T>(ReadOnlySpan<byte> record, int field) where T : unmanaged, IBinaryInteger<T>
     {
-        ulong raw = Convert(record, _slots[field]);
-        return _translations?[field] is { } map ? map.Translate(raw) : raw;
+        T value = Read<T>(record, field);
+        return _translations is null ? value : Translate(value, field);
     }
+
+    private T Translate<T>(T value, int field) where T : unmanaged, IBinaryInteger<T> =>
+        _translations![field] is { } map ? T.CreateTruncating(map.Translate(ulong.CreateTruncating(value))) : value;
+
+    /// <summary>Reads a C <c>bool</c> (any non-zero value is true); false when absent.</summary>
+    public bool ReadBool(ReadOnlySpan<byte> record, int field) => Convert(record, _slots[field]) != 0;
 
     /// <summary>Reads a number as the record holds it (sign-extended where it is signed), untranslated; 0 when absent.</summary>
     public ulong ReadRaw(ReadOnlySpan<byte> record, int field) => Convert(record, _slots[field]);
@@ -315,7 +271,7 @@ public sealed class EventLayout
     }
 
     // A number as the running kernel lays it out: its size, sign-extended where it is signed.
-    private static ulong Convert(ReadOnlySpan<byte> record, FieldSlot slot)
+    private static ulong Convert(ReadOnlySpan<byte> record, in FieldSlot slot)
     {
         if (!slot.IsPresent)
             return 0;

@@ -102,8 +102,8 @@ internal sealed class EventPlan
                 string integer = field.Kind == FieldKind.Pointer ? CSharpTypes.Integer(field.Size, false)! : CSharpTypes.Integer(field.Size, field.IsSigned)!;
                 // Named values are read as the build numbers them: translated by name where the kernel numbers them otherwise.
                 string read = translated
-                    ? $"unchecked(({integer})_layout.ReadSymbol(_record, {k}))"
-                    : $"_layout.{ReadMethod(integer)}(_record, {k})";
+                    ? $"_layout.ReadSymbol<{integer}>(_record, {k})"
+                    : $"_layout.Read<{integer}>(_record, {k})";
                 if (enumName is not null)
                     return Make(enumName, $"({enumName}){read}", enumName, view);
                 return Make(integer, read, integer, view);
@@ -135,16 +135,4 @@ internal sealed class EventPlan
             }
         }
     }
-
-    private static string ReadMethod(string integer) => integer switch
-    {
-        "byte" => "ReadByte",
-        "sbyte" => "ReadSByte",
-        "ushort" => "ReadUInt16",
-        "short" => "ReadInt16",
-        "uint" => "ReadUInt32",
-        "int" => "ReadInt32",
-        "long" => "ReadInt64",
-        _ => "ReadUInt64",
-    };
 }
