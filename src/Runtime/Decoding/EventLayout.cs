@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -26,9 +27,10 @@ public sealed class EventLayout
     private readonly SymbolNames?[]? _valueNames;
     private readonly int[] _dynamic;
 
-    private EventLayout(int fixedSize, FieldSlot[] slots, string[] names, SymbolMap?[]? translations, SymbolNames?[]? valueNames, EventRelocation? relocation)
+    private EventLayout(int fixedSize, FieldSlot[] slots, string[] names, SymbolMap?[]? translations, SymbolNames?[]? valueNames, EventRelocation? relocation, bool asBuilt)
     {
         FixedSize = fixedSize;
+        IsAsBuilt = asBuilt;
         _slots = slots;
         _names = names;
         _translations = translations;
@@ -48,6 +50,13 @@ public sealed class EventLayout
 
     /// <summary>How many fields the build has (the slots' count).</summary>
     public int FieldCount => _slots.Length;
+
+    /// <summary>
+    /// Whether every field is where, and as, the build's description has it, and every named value
+    /// numbered the same: generated code then reads the build's offsets directly, as fast as code
+    /// written for one kernel.
+    /// </summary>
+    public bool IsAsBuilt { get; }
 
     /// <summary>What was relocated, converted, absent or translated; null for a build's own layout.</summary>
     public EventRelocation? Relocation { get; }
@@ -104,7 +113,7 @@ public sealed class EventLayout
         var names = new string[slots.Length];
         for (int i = 0; i < slots.Length; i++)
             names[i] = built.Fields[i].Name;
-        return new EventLayout(built.FixedSize, slots, names, null, null, null);
+        return new EventLayout(built.FixedSize, slots, names, null, null, null, asBuilt: false);
     }
 
     private static EventLayout Relocate(EventRelocation relocation, bool asBuilt)
@@ -129,7 +138,8 @@ public sealed class EventLayout
                 translations[i] = new SymbolMap(translation);
             }
         }
-        return new EventLayout(relocation.Running.FixedSize, slots, names, translations, valueNames, asBuilt ? null : relocation);
+        bool same = translations is null && relocation.Fields.All(f => f.Kind == FieldRelocationKind.Same);
+        return new EventLayout(relocation.Running.FixedSize, slots, names, translations, valueNames, asBuilt ? null : relocation, same);
     }
 
     private static FieldSlot SlotOf(FieldRelocation field)

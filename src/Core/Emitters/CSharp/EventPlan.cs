@@ -101,9 +101,11 @@ internal sealed class EventPlan
             {
                 string integer = field.Kind == FieldKind.Pointer ? CSharpTypes.Integer(field.Size, false)! : CSharpTypes.Integer(field.Size, field.IsSigned)!;
                 // Named values are read as the build numbers them: translated by name where the kernel numbers them otherwise.
-                string read = translated
+                // As built, the build's own offset; otherwise where this record's kernel puts it (and, for named values, translated).
+                string relocated = translated
                     ? $"_layout.ReadSymbol<{integer}>(_record, {k})"
                     : $"_layout.Read<{integer}>(_record, {k})";
+                string read = $"(_layout.IsAsBuilt ? {CSharpTypes.RecordReader}.Read<{integer}>(_record, {field.Offset.ToString(CultureInfo.InvariantCulture)}) : {relocated})";
                 if (enumName is not null)
                     return Make(enumName, $"({enumName}){read}", enumName, view);
                 return Make(integer, read, integer, view);
