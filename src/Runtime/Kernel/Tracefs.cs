@@ -47,15 +47,13 @@ public static class Tracefs
         }
         catch (UnauthorizedAccessException)
         {
-            throw new TracefsException($"Cannot read {path}: permission denied. Tracepoint formats are readable by root only on most systems; run as root, or build against a committed snapshot (tpgen pull).");
+            throw new TracefsException(TracefsProblem.PermissionDenied, $"Cannot read {path}: permission denied. Tracepoint formats are readable by root only on most systems; run as root, or build against a committed snapshot (tpgen pull).");
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             if (!Directory.Exists(eventsDirectory))
-                throw new TracefsException(eventsDirectory == EventsDirectory && !IsMounted
-                    ? $"tracefs is not mounted. Mount it with: {MountCommand}"
-                    : $"{eventsDirectory} does not exist.");
-            throw new TracefsException($"Tracepoint {system}:{name} does not exist on this kernel (no {path}).");
+                throw MissingDirectory(eventsDirectory);
+            throw new TracefsException(TracefsProblem.EventMissing, $"Tracepoint {system}:{name} does not exist on this kernel (no {path}).");
         }
         return FormatFileReader.ReadOrThrow(text, system, path, name);
     }
@@ -69,9 +67,7 @@ public static class Tracefs
         var events = new List<TracepointSchema>();
         var diagnostics = new List<FormatDiagnostic>();
         if (!Directory.Exists(eventsDirectory))
-            throw new TracefsException(eventsDirectory == EventsDirectory && !IsMounted
-                ? $"tracefs is not mounted. Mount it with: {MountCommand}"
-                : $"{eventsDirectory} does not exist or is not a directory.");
+            throw MissingDirectory(eventsDirectory);
 
         string[] systems = Directory.GetDirectories(eventsDirectory);
         Array.Sort(systems, StringComparer.Ordinal);
@@ -105,6 +101,11 @@ public static class Tracefs
         return new EventsDirectoryResult(events, diagnostics);
     }
 
+    private static TracefsException MissingDirectory(string eventsDirectory) =>
+        eventsDirectory == EventsDirectory && !IsMounted
+            ? new TracefsException(TracefsProblem.NotMounted, $"tracefs is not mounted. Mount it with: {MountCommand}")
+            : new TracefsException(TracefsProblem.DirectoryMissing, $"{eventsDirectory} does not exist or is not a directory.");
+
     private static string? FindRoot()
     {
         if (File.Exists(Path.Combine(DefaultRoot, "trace")) || Directory.Exists(Path.Combine(DefaultRoot, "events")))
@@ -128,12 +129,29 @@ public static class Tracefs
 /// <summary>The events read from a directory, and every problem found on the way.</summary>
 public sealed record EventsDirectoryResult(IReadOnlyList<TracepointSchema> Events, IReadOnlyList<FormatDiagnostic> Diagnostics);
 
+/// <summary>What was wrong with tracefs.</summary>
+public enum TracefsProblem
+{
+    /// <summary>No tracefs is mounted.</summary>
+    NotMounted,
+
+    /// <summary>The events directory asked for does not exist.</summary>
+    DirectoryMissing,
+
+    /// <summary>The format could not be read: tracefs is root-only on most systems.</summary>
+    PermissionDenied,
+
+    /// <summary>The kernel has no such event.</summary>
+    EventMissing,
+}
+
 /// <summary>tracefs is missing, unreadable, or lacks the event asked for. The message says what to do.</summary>
 public sealed class TracefsException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public TracefsException(string message)
-        : base(message)
-    {
-    }
+    public TracefsException(TracefsProblem problem, string message)
+        : base(message) => Problem = problem;
+
+    /// <summary>What was wrong.</summary>
+    public TracefsProblem Problem { get; }
 }

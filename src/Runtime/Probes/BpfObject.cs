@@ -192,7 +192,7 @@ internal sealed unsafe class BpfObject : IDisposable
             }
             catch (TracefsException e)
             {
-                ProbeFailure failure = e.Message.Contains("does not exist", StringComparison.Ordinal) && Tracefs.IsMounted ? ProbeFailure.TracepointMissing : ProbeFailure.TracefsUnavailable;
+                ProbeFailure failure = e.Problem == TracefsProblem.EventMissing ? ProbeFailure.TracepointMissing : ProbeFailure.TracefsUnavailable;
                 throw new ProbeException(failure, e.Message, e);
             }
             catch (FormatParseException e)

@@ -29,11 +29,11 @@ internal sealed class TracefsSource : EventSource
         if (eventsDirectory is not null)
         {
             if (!Directory.Exists(eventsDirectory))
-                throw new TracefsException($"{eventsDirectory} does not exist.");
+                throw new TracefsException(TracefsProblem.DirectoryMissing, $"{eventsDirectory} does not exist.");
             return new TracefsSource(eventsDirectory, live: false);
         }
         if (!Tracefs.IsMounted)
-            throw new TracefsException($"tracefs is not mounted. Mount it with: {Tracefs.MountCommand}");
+            throw new TracefsException(TracefsProblem.NotMounted, $"tracefs is not mounted. Mount it with: {Tracefs.MountCommand}");
         return new TracefsSource(Tracefs.EventsDirectory, live: true);
     }
 
@@ -53,7 +53,7 @@ internal sealed class TracefsSource : EventSource
         }
         catch (UnauthorizedAccessException)
         {
-            throw new TracefsException($"Cannot list {_events}: permission denied. tracefs is readable by root only on most systems; run as root, or read the kernel's BTF instead (--source btf).");
+            throw new TracefsException(TracefsProblem.PermissionDenied, $"Cannot list {_events}: permission denied. tracefs is readable by root only on most systems; run as root, or read the kernel's BTF instead (--source btf).");
         }
         events.Sort((a, b) => string.CompareOrdinal(a.Item1 + ":" + a.Item2, b.Item1 + ":" + b.Item2));
         return events;
