@@ -59,7 +59,7 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
         string btfMode = Mode(UseBtf);
         bool otherKernel = !string.IsNullOrWhiteSpace(Btf) || !string.IsNullOrWhiteSpace(KernelHeaders);
         var formats = new List<ITaskItem>();
-        Lazy<SortedSet<(string System, string Name)>> wanted = new(() => Wanted());
+        Lazy<SortedSet<RequestedEvent>> wanted = new(() => Wanted());
 
         if (!string.IsNullOrWhiteSpace(KernelHeaders) && !GatherHeaders(wanted.Value, formats))
             return false;
@@ -96,15 +96,15 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
     private static string Mode(string? value) => string.IsNullOrWhiteSpace(value) ? "auto" : value!.Trim().ToLowerInvariant();
 
     // The events the source asks for, less those a committed snapshot describes.
-    private SortedSet<(string System, string Name)> Wanted()
+    private SortedSet<RequestedEvent> Wanted()
     {
-        SortedSet<(string System, string Name)> wanted = RequestedEvents.Scan(SourceFiles.Select(item => item.GetMetadata("FullPath")));
+        SortedSet<RequestedEvent> wanted = RequestedEvents.Scan(SourceFiles.Select(item => item.GetMetadata("FullPath")));
         if (!string.IsNullOrWhiteSpace(SnapshotsDirectory))
         {
-            foreach ((string system, string name) in wanted.Where(e => File.Exists(Path.Combine(SnapshotsDirectory!, e.System, e.Name, "format"))).ToList())
+            foreach (RequestedEvent request in wanted.Where(e => File.Exists(Path.Combine(SnapshotsDirectory!, e.System, e.Name, "format"))).ToList())
             {
-                Log.LogMessage(MessageImportance.High, "TpGen: {0}:{1} from snapshot {2}.", system, name, Path.Combine(SnapshotsDirectory!, system, name, "format"));
-                wanted.Remove((system, name));
+                Log.LogMessage(MessageImportance.High, "TpGen: {0} from snapshot {1}.", request.Key, Path.Combine(SnapshotsDirectory!, request.System, request.Name, "format"));
+                wanted.Remove(request);
             }
         }
         return wanted;
@@ -140,7 +140,7 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
     }
 
     // BTF gives layouts and enums; the print fmt is TpGen's field list, and a DEFINE_EVENT's class may have to be guessed.
-    private void GatherBtf(SortedSet<(string System, string Name)> wanted, List<ITaskItem> formats)
+    private void GatherBtf(SortedSet<RequestedEvent> wanted, List<ITaskItem> formats)
     {
         string path = string.IsNullOrWhiteSpace(Btf) ? KernelBtf.VmlinuxPath : Btf!;
         var folder = new FormatFolder(Path.Combine(OutputDirectory, "btf"));
@@ -163,7 +163,7 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
                 return;
             }
             var catalog = new BtfEventCatalog(btf);
-            foreach ((string system, string name) in wanted)
+            foreach ((string system, string name, _) in wanted)
             {
                 BtfClassMatch match = catalog.FindClass(name);
                 if (match.ClassName is null)
@@ -184,7 +184,7 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
         Add(formats, folder, "btf");
     }
 
-    private bool GatherHeaders(SortedSet<(string System, string Name)> wanted, List<ITaskItem> formats)
+    private bool GatherHeaders(SortedSet<RequestedEvent> wanted, List<ITaskItem> formats)
     {
         var folder = new FormatFolder(Path.Combine(OutputDirectory, "headers"));
         string stamp = FormatFolder.Stamp(Describe(KernelHeaders!) + "\n" + string.Join(",", wanted));
@@ -200,7 +200,7 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
                 Log.LogError(null, "TPGEN0106", null, KernelHeaders, 0, 0, 0, 0, "TpGen: TpGenKernelHeaders: {0}", e.Message);
                 return false;
             }
-            foreach ((string system, string name) in wanted)
+            foreach ((string system, string name, _) in wanted)
             {
                 try
                 {
