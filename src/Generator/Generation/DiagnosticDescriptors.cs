@@ -4,9 +4,11 @@ using Microsoft.CodeAnalysis;
 namespace TpGen.Generation;
 
 /// <summary>
-/// Every diagnostic the generator reports. IDs are kept in sync with docs/diagnostics.md and
-/// AnalyzerReleases.*.md. TPGEN0001-0019: the attribute and the class it is on;
-/// TPGEN0020-0039: finding and reading kernel descriptions; TPGEN0040-0059: what was generated.
+/// Every diagnostic of the generator and the analyzer. IDs are kept in sync with
+/// docs/diagnostics.md and AnalyzerReleases.*.md. TPGEN0001-0019: the attribute and the class it
+/// is on (reported by <see cref="Analyzers.TracepointClassAnalyzer"/>); TPGEN0020-0039: finding
+/// and reading kernel descriptions; TPGEN0040-0059: what was generated (both by the generator).
+/// TPGEN0100-0199 belong to the build tasks.
 /// </summary>
 internal static class DiagnosticDescriptors
 {

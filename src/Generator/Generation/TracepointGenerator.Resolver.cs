@@ -14,10 +14,7 @@ public sealed partial class TracepointGenerator
     {
         public static ProbeSetResult Resolve(ProbeSetRequest request, FormatCatalog catalog)
         {
-            var diagnostics = new List<DiagnosticInfo>(request.Diagnostics);
-            if (!request.IsValid)
-                return new ProbeSetResult(null, diagnostics.ToEquatableArray());
-
+            var diagnostics = new List<DiagnosticInfo>();
             var schemas = new List<TracepointSchema>();
             bool failed = false;
             foreach (TracepointRequest tracepoint in request.Tracepoints)

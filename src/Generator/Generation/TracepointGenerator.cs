@@ -30,6 +30,9 @@ public sealed partial class TracepointGenerator : IIncrementalGenerator
                 AttributeName,
                 static (node, _) => node is ClassDeclarationSyntax,
                 static (attributed, token) => Parser.ReadRequest(attributed, token))
+            .WithTrackingName(TrackingNames.InitialExtraction)
+            .Where(static request => request is not null)
+            .Select(static (request, _) => request!)
             .WithTrackingName(TrackingNames.Requests);
 
         IncrementalValueProvider<EquatableArray<string>> wanted = requests
@@ -61,14 +64,21 @@ public sealed partial class TracepointGenerator : IIncrementalGenerator
             .Select(static (pair, _) => Resolver.Resolve(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.ProbeSets);
 
-        IncrementalValuesProvider<(string HintName, CSharpEmitResult Result)> sources = probeSets
-            .Where(static result => result.Spec is not null)
-            .Select(static (result, _) => (HintName(result.Spec!), CSharpEmitter.EmitWithNotes(result.Spec!)))
+        // Source comes from the spec alone, which holds no locations: when code only moves, the
+        // spec is unchanged and the emitter does not run again (the diagnostics below do).
+        IncrementalValuesProvider<ProbeSetSpec?> specs = probeSets
+            .Select(static (result, _) => result.Spec)
+            .WithTrackingName(TrackingNames.Specs);
+
+        IncrementalValuesProvider<(string HintName, CSharpEmitResult Result)> sources = specs
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => (HintName(spec!), CSharpEmitter.EmitWithNotes(spec!)))
             .WithTrackingName(TrackingNames.Sources);
 
         context.RegisterSourceOutput(sources, static (output, source) => output.AddSource(source.HintName, source.Result.Source));
 
-        // Diagnostics go through their own outputs, so a moved attribute never re-emits source.
+        // Diagnostics go through their own outputs. Problems with the user's class and attributes
+        // are the analyzer's (TpGen.Analyzers.TracepointClassAnalyzer); these are about the events.
         context.RegisterSourceOutput(probeSets.Select(static (result, _) => result.Diagnostics), static (output, diagnostics) =>
         {
             foreach (DiagnosticInfo diagnostic in diagnostics)

@@ -3,7 +3,10 @@ namespace TpGen.Generation;
 /// <summary>The names of the generator's incremental steps; tests read them to check caching.</summary>
 public static class TrackingNames
 {
-    /// <summary>Attributed classes read into requests.</summary>
+    /// <summary>Attributed classes read into requests, or null for the classes the analyzer reports.</summary>
+    public const string InitialExtraction = nameof(InitialExtraction);
+
+    /// <summary>The requests of the classes that can be generated.</summary>
     public const string Requests = nameof(Requests);
 
     /// <summary>The distinct events all requests ask for.</summary>
@@ -20,6 +23,9 @@ public static class TrackingNames
 
     /// <summary>Requests resolved against the catalog into emitter input or diagnostics.</summary>
     public const string ProbeSets = nameof(ProbeSets);
+
+    /// <summary>The emitter's input of each probe set (null when it cannot be generated): no locations, so unchanged when code only moves.</summary>
+    public const string Specs = nameof(Specs);
 
     /// <summary>The emitted C# of each probe set.</summary>
     public const string Sources = nameof(Sources);
