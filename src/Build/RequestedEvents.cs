@@ -19,7 +19,12 @@ internal sealed record RequestedEvent(string System, string Name, string? Class)
             return 1;
         int byKey = string.CompareOrdinal(System, other.System);
         byKey = byKey != 0 ? byKey : string.CompareOrdinal(Name, other.Name);
-        return byKey != 0 ? byKey : string.CompareOrdinal(Class, other.Class);
+        if (byKey != 0)
+            return byKey;
+        // An event asked for with a class comes before the same event without one, so the build uses the class.
+        if ((Class is null) != (other.Class is null))
+            return Class is null ? 1 : -1;
+        return string.CompareOrdinal(Class, other.Class);
     }
 }
 

@@ -74,6 +74,11 @@ internal static class DiagnosticDescriptors
         "Tracepoint '{0}' is described by {1} ({2})",
         Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor NotDescribedByTheBuild = new(
+        "TPGEN0026", "The build could not describe the tracepoint",
+        "The build could not describe tracepoint '{0}': {1}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor TextFallsBackToFields = new(
         "TPGEN0040", "Event text cannot follow the kernel's print fmt",
         "{0}",
@@ -87,7 +92,7 @@ internal static class DiagnosticDescriptors
     private static readonly DiagnosticDescriptor[] All =
     {
         TypeMustBePartial, TypeMustNotBeGeneric, ContainingTypeMustBePartial, InvalidTracepointName, DuplicateTracepoint, TypeMustBeInstantiable,
-        UnknownTracepoint, NoSchemaSource, MalformedFormat, FormatWarning, DuplicateSnapshot, SchemaSourceUsed,
+        UnknownTracepoint, NoSchemaSource, MalformedFormat, FormatWarning, DuplicateSnapshot, SchemaSourceUsed, NotDescribedByTheBuild,
         TextFallsBackToFields, FieldRenamed,
     };
 

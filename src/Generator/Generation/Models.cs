@@ -86,8 +86,11 @@ internal sealed class FormatFile : IEquatable<FormatFile>
 /// <summary>A wanted format file, parsed; <paramref name="Schema"/> is null when it had errors.</summary>
 internal sealed record ParsedFormat(string Key, string Path, SchemaSource Source, TracepointSchema? Schema, EquatableArray<DiagnosticInfo> Diagnostics);
 
-/// <summary>What the build knows about tracepoints: the parsed wanted ones and the names of all.</summary>
-internal sealed record FormatCatalog(EquatableArray<ParsedFormat> Parsed, EquatableArray<string> AvailableKeys, string SourceSummary);
+/// <summary>What the build knows about tracepoints: the parsed wanted ones, the names of all, and the ones it could not describe.</summary>
+internal sealed record FormatCatalog(EquatableArray<ParsedFormat> Parsed, EquatableArray<string> AvailableKeys, string SourceSummary, EquatableArray<UnavailableEvent> Unavailable);
+
+/// <summary>An event the build was asked for but could not describe, and why (the text of its <c>unavailable</c> file).</summary>
+internal sealed record UnavailableEvent(string Key, string Reason);
 
 /// <summary>A probe set ready to emit, or the diagnostics that stop it, plus notes either way.</summary>
 internal sealed record ProbeSetResult(ProbeSetSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -37,6 +37,11 @@ public sealed partial class TracepointGenerator
                 if (chosen is null)
                 {
                     failed = true;
+                    if (Unavailable(catalog, tracepoint.Key) is { } note)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotDescribedByTheBuild, tracepoint.Location, tracepoint.Key, note.Reason));
+                        continue;
+                    }
                     diagnostics.Add(catalog.AvailableKeys.Count == 0
                         ? DiagnosticInfo.Create(DiagnosticDescriptors.NoSchemaSource, tracepoint.Location, tracepoint.Key)
                         : DiagnosticInfo.Create(DiagnosticDescriptors.UnknownTracepoint, tracepoint.Location, tracepoint.Key,
@@ -58,6 +63,16 @@ public sealed partial class TracepointGenerator
                 return new ProbeSetResult(null, diagnostics.ToEquatableArray());
             var spec = new ProbeSetSpec(request.Namespace, request.ContainingTypes, request.TypeName, schemas.ToEquatableArray(), request.TypeKeyword);
             return new ProbeSetResult(spec, diagnostics.ToEquatableArray());
+        }
+
+        private static UnavailableEvent? Unavailable(FormatCatalog catalog, string key)
+        {
+            foreach (UnavailableEvent note in catalog.Unavailable)
+            {
+                if (note.Key == key)
+                    return note;
+            }
+            return null;
         }
 
         /// <summary>"; did you mean 'skb:kfree_skb'" for the closest names, or nothing.</summary>

@@ -19,6 +19,12 @@ public sealed partial class TracepointGenerator : IIncrementalGenerator
     /// <summary>The attribute users put on their probe set classes.</summary>
     public const string AttributeName = "TpGen.TracepointAttribute";
 
+    /// <summary>
+    /// The name of the AdditionalFile (<c>system/event/unavailable</c>) by which the build says it
+    /// could not describe an event it was asked for; the file holds the reason.
+    /// </summary>
+    public const string UnavailableFileName = "unavailable";
+
     /// <summary>The AdditionalFiles metadata that says where a format file came from (snapshot, headers, tracefs, btf).</summary>
     public const string SourceMetadata = "build_metadata.AdditionalFiles.TpGenSchemaSource";
 
@@ -54,9 +60,16 @@ public sealed partial class TracepointGenerator : IIncrementalGenerator
             .Select(static (format, _) => format!)
             .WithTrackingName(TrackingNames.ParsedFormats);
 
+        IncrementalValuesProvider<UnavailableEvent> unavailable = context.AdditionalTextsProvider
+            .Select(static (text, token) => Catalog.RecognizeUnavailable(text, token))
+            .Where(static note => note is not null)
+            .Select(static (note, _) => note!)
+            .WithTrackingName(TrackingNames.UnavailableEvents);
+
         IncrementalValueProvider<FormatCatalog> catalog = parsed.Collect()
             .Combine(formatFiles.Collect())
-            .Select(static (pair, _) => Catalog.Build(pair.Left, pair.Right))
+            .Combine(unavailable.Collect())
+            .Select(static (pair, _) => Catalog.Build(pair.Left.Left, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.Catalog);
 
         IncrementalValuesProvider<ProbeSetResult> probeSets = requests

@@ -18,6 +18,9 @@ public static class TrackingNames
     /// <summary>Format files parsed, for the wanted events only.</summary>
     public const string ParsedFormats = nameof(ParsedFormats);
 
+    /// <summary>The build's notes of events it could not describe.</summary>
+    public const string UnavailableEvents = nameof(UnavailableEvents);
+
     /// <summary>All parsed formats and the names of every available event.</summary>
     public const string Catalog = nameof(Catalog);
 

@@ -67,6 +67,21 @@ public sealed class GeneratorDiagnosticsTests
     }
 
     [Fact]
+    public void AnEventTheBuildCouldNotDescribe_IsTPGEN0026WithTheBuildsReason()
+    {
+        var note = new FormatInput("/obj/tpgen/btf/block/block_rq_issue/unavailable", "BTF /sys/kernel/btf/vmlinux does not describe it: name the class", "btf");
+        GeneratorOutcome outcome = GeneratorHarness.Run("""
+            [TpGen.Tracepoint("block", "block_rq_issue")]
+            public partial class Io { }
+            """, KfreeSkb, note);
+
+        Diagnostic error = Assert.Single(outcome.Errors);
+        Assert.Equal("TPGEN0026", error.Id);
+        Assert.Equal("The build could not describe tracepoint 'block:block_rq_issue': BTF /sys/kernel/btf/vmlinux does not describe it: name the class", error.GetMessage());
+        Assert.Equal("TpGen.Tracepoint(\"block\", \"block_rq_issue\")", outcome.TextAt(error));
+    }
+
+    [Fact]
     public void NoFormatsAtAll_IsTPGEN0021SayingHowToProvideThem()
     {
         GeneratorOutcome outcome = GeneratorHarness.Run("""
