@@ -72,7 +72,7 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
             string? problem = Unreadable(events);
             if (problem is null)
             {
-                GatherTracefs(events, formats);
+                GatherTracefs(events, wanted.Value, formats);
                 tracefsUsed = true;
             }
             else if (tracefsMode == "true")
@@ -110,33 +110,54 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
         return wanted;
     }
 
-    private void GatherTracefs(string events, List<ITaskItem> formats)
+    // Copies the wanted events' formats only (not all ~2,300 of a kernel's): the generator reads no other.
+    private void GatherTracefs(string events, SortedSet<RequestedEvent> wanted, List<ITaskItem> formats)
     {
         var folder = new FormatFolder(Path.Combine(OutputDirectory, "tracefs"));
-        string stamp = FormatFolder.Stamp(events + "\n" + KernelIdentity(events));
+        string stamp = FormatFolder.Stamp(events + "\n" + KernelIdentity(events) + "\n" + string.Join(",", wanted.Select(e => e.Key)));
         if (!folder.IsCurrent(stamp))
         {
-            foreach (string systemDirectory in Directory.GetDirectories(events))
+            List<string>? all = null;
+            foreach (RequestedEvent request in wanted)
             {
-                foreach (string eventDirectory in Directory.GetDirectories(systemDirectory))
+                if (folder.Contains(request.System, request.Name))
+                    continue;
+                string source = Path.Combine(events, request.System, request.Name, "format");
+                try
                 {
-                    string source = Path.Combine(eventDirectory, "format");
-                    try
-                    {
-                        if (File.Exists(source))
-                            folder.Write(Path.GetFileName(systemDirectory), Path.GetFileName(eventDirectory), File.ReadAllText(source));
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                        Log.LogMessage(MessageImportance.Low, "TpGen: skipped {0}: {1}", source, e.Message);
-                    }
+                    folder.Write(request.System, request.Name, File.ReadAllText(source));
+                    continue;
+                }
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    all ??= EventNames(events);
+                    IReadOnlyList<string> nearest = NearestNames.Find(request.Key, all);
+                    string near = nearest.Count == 0 ? "" : "; did you mean " + string.Join(" or ", nearest.Select(n => "'" + n + "'"));
+                    folder.WriteUnavailable(request.System, request.Name,
+                        $"the build machine's tracefs ({events}) has no such event among its {all.Count}{near}. Check the name with 'tpgen list', or add a snapshot with 'tpgen pull {request.Key} --out Tracepoints' on a machine that has it.");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    folder.WriteUnavailable(request.System, request.Name, $"the build could not read {source}: {e.Message}");
                 }
             }
             int removed = folder.RemoveOthers();
             folder.Seal(stamp);
-            Log.LogMessage(MessageImportance.Normal, "TpGen: tracepoint formats from {0} ({1} changed, {2} removed).", events, folder.Changed, removed);
+            Log.LogMessage(MessageImportance.Normal, "TpGen: {0} tracepoint format(s) from {1} ({2} changed, {3} removed).", wanted.Count, events, folder.Changed, removed);
         }
         Add(formats, folder, "tracefs");
+    }
+
+    // Every system:event of an events directory, for "did you mean".
+    private static List<string> EventNames(string events)
+    {
+        var names = new List<string>();
+        foreach (string system in Directory.GetDirectories(events))
+        {
+            foreach (string name in Directory.GetDirectories(system))
+                names.Add(Path.GetFileName(system) + ":" + Path.GetFileName(name));
+        }
+        return names;
     }
 
     // BTF gives layouts and enums; the print fmt is TpGen's field list, and a DEFINE_EVENT's class

@@ -50,6 +50,37 @@ public sealed class SchemaSourceBuildTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ATracefsBuild_GathersOnlyTheEventsTheProjectAsksFor_AndNamesTheNearestForOneTracefsLacks()
+    {
+        string events = KernelFacility.RequireTracefs();
+        KernelFacility.RequirePath(Path.Combine(events, "skb", "kfree_skb", "format"), "skb:kfree_skb in tracefs");
+        using var project = new ScratchProject("TracefsBuild", Source);
+
+        ProgramResult build = project.Build();
+
+        Assert.True(build.ExitCode == 0, build.Output + build.Error);
+        Assert.Equal(["skb/consume_skb", "skb/kfree_skb"], GatheredFormats(project, "tracefs"));
+
+        project.WriteSource("""
+            [TpGen.Tracepoint("skb", "kfree_skbb")]
+            public partial class Misspelled;
+            """);
+        ProgramResult misspelled = project.Build();
+
+        Assert.NotEqual(0, misspelled.ExitCode);
+        Assert.Contains("error TPGEN0026: The build could not describe tracepoint 'skb:kfree_skbb': the build machine's tracefs", misspelled.Output);
+        Assert.Contains("did you mean 'skb:kfree_skb'", misspelled.Output);
+        Assert.Empty(GatheredFormats(project, "tracefs"));
+    }
+
+    // The format files a build gathered from one source, as system/event.
+    private static string[] GatheredFormats(ScratchProject project, string source) =>
+        Directory.EnumerateFiles(Path.Combine(project.ProjectDirectory, "obj"), "format", SearchOption.AllDirectories)
+            .Where(f => f.Contains($"/tpgen/{source}/", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(f)!)!)!), Path.GetDirectoryName(f)!))
+            .Order(StringComparer.Ordinal).ToArray();
+
+    [Fact]
     public void ABtfBuildWithASnapshot_TakesThatEventFromTheSnapshot_AndSaysSo()
     {
         KernelFacility.RequireBpf();
