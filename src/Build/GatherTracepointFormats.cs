@@ -143,7 +143,7 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
             }
             int removed = folder.RemoveOthers();
             folder.Seal(stamp);
-            Log.LogMessage(MessageImportance.Normal, "TpGen: {0} tracepoint format(s) from {1} ({2} changed, {3} removed).", wanted.Count, events, folder.Changed, removed);
+            Log.LogMessage(MessageImportance.Normal, "TpGen: tracepoint formats from {0}: {1} asked for ({2} changed, {3} removed).", events, wanted.Count, folder.Changed, removed);
         }
         Add(formats, folder, "tracefs");
     }
