@@ -27,7 +27,7 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
     [Required]
     public string OutputDirectory { get; set; } = "";
 
-    /// <summary>The project's C# files, scanned for the events it asks for (for BTF and headers).</summary>
+    /// <summary>The project's C# files, scanned for the events it asks for: only those are gathered, from any source.</summary>
     public ITaskItem[] SourceFiles { get; set; } = Array.Empty<ITaskItem>();
 
     /// <summary>The project's snapshot folder (Tracepoints); events found there are not gathered from BTF or headers.</summary>
