@@ -12,10 +12,10 @@ namespace TpGen.Build;
 
 /// <summary>
 /// After C# compilation: finds the BPF programs the generator put in the assembly
-/// (<c>[assembly: BpfProgram(...)]</c>), compiles each with clang, and places the objects in a
-/// bpf folder beside the assembly. Objects are named by the hash of their source, so an
-/// unchanged program is never recompiled. Without clang the build warns and the runtime
-/// compiles the same source on first use.
+/// (<c>[assembly: BpfProgram(...)]</c>) and compiles each with clang into the intermediate
+/// directory (the targets copy them into a bpf folder beside the assembly). Objects are named by
+/// the hash of their source, so an unchanged program is never recompiled. Without clang the
+/// build warns and the runtime compiles the same source on first use.
 /// </summary>
 public sealed class CompileBpfPrograms : Microsoft.Build.Utilities.Task
 {
@@ -27,14 +27,16 @@ public sealed class CompileBpfPrograms : Microsoft.Build.Utilities.Task
     [Required]
     public string IntermediateDirectory { get; set; } = "";
 
-    /// <summary>Where the objects go for the application to load (bin/…/bpf).</summary>
-    [Required]
-    public string OutputDirectory { get; set; } = "";
-
     /// <summary>The clang to use; default <c>clang</c> or the newest <c>clang-NN</c> on PATH.</summary>
     public string? Clang { get; set; }
 
-    /// <summary>The objects now in <see cref="OutputDirectory"/>.</summary>
+    /// <summary>
+    /// A file that lists the objects, one path a line, written when every program has its object:
+    /// the targets' Outputs, so that a build whose assembly did not change skips this task.
+    /// </summary>
+    public string? ListFile { get; set; }
+
+    /// <summary>The compiled objects, in <see cref="IntermediateDirectory"/>.</summary>
     [Output]
     public ITaskItem[] Objects { get; set; } = Array.Empty<ITaskItem>();
 
@@ -52,11 +54,15 @@ public sealed class CompileBpfPrograms : Microsoft.Build.Utilities.Task
             return false;
         }
         if (programs.Count == 0)
+        {
+            WriteList([]);
             return true;
+        }
 
         WarnWithoutLibbpf();
         string? clang = BpfCompiler.FindClang(Clang);
         var objects = new List<ITaskItem>();
+        bool complete = true;
         foreach ((string name, string hash, string source) in programs)
         {
             string fileName = ProbeSetDefinition.ObjectFileNameFor(name, hash);
@@ -65,6 +71,7 @@ public sealed class CompileBpfPrograms : Microsoft.Build.Utilities.Task
             {
                 if (clang is null)
                 {
+                    complete = false;
                     Log.LogWarning(null, "TPGEN0101", null, Assembly, 0, 0, 0, 0,
                         "TpGen: no clang to compile the BPF program of {0} (install clang-14, or set TpGenClang); it will be compiled when the application first attaches it, which needs clang there.", name);
                     continue;
@@ -82,17 +89,24 @@ public sealed class CompileBpfPrograms : Microsoft.Build.Utilities.Task
                     return false;
                 }
             }
-
-            string output = Path.Combine(OutputDirectory, fileName);
-            if (!File.Exists(output) || File.GetLastWriteTimeUtc(output) < File.GetLastWriteTimeUtc(intermediate))
-            {
-                Directory.CreateDirectory(OutputDirectory);
-                File.Copy(intermediate, output, overwrite: true);
-            }
-            objects.Add(new TaskItem(output));
+            objects.Add(new TaskItem(Path.GetFullPath(intermediate)));
         }
         Objects = objects.ToArray();
+        // Without every object the list is not written, so the next build runs this task (and warns) again.
+        if (complete)
+            WriteList(objects);
         return true;
+    }
+
+    private void WriteList(List<ITaskItem> objects)
+    {
+        if (string.IsNullOrEmpty(ListFile))
+            return;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(ListFile))!);
+        var lines = new List<string>();
+        foreach (ITaskItem item in objects)
+            lines.Add(item.ItemSpec);
+        File.WriteAllLines(ListFile, lines);
     }
 
     /// <summary>

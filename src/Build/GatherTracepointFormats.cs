@@ -27,7 +27,7 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
     [Required]
     public string OutputDirectory { get; set; } = "";
 
-    /// <summary>The project's C# files, scanned for the events it asks for (for BTF and headers).</summary>
+    /// <summary>The project's C# files, scanned for the events it asks for: only those are gathered, from any source.</summary>
     public ITaskItem[] SourceFiles { get; set; } = Array.Empty<ITaskItem>();
 
     /// <summary>The project's snapshot folder (Tracepoints); events found there are not gathered from BTF or headers.</summary>
@@ -59,7 +59,7 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
         string btfMode = Mode(UseBtf);
         bool otherKernel = !string.IsNullOrWhiteSpace(Btf) || !string.IsNullOrWhiteSpace(KernelHeaders);
         var formats = new List<ITaskItem>();
-        Lazy<SortedSet<(string System, string Name)>> wanted = new(() => Wanted());
+        Lazy<SortedSet<RequestedEvent>> wanted = new(() => Wanted());
 
         if (!string.IsNullOrWhiteSpace(KernelHeaders) && !GatherHeaders(wanted.Value, formats))
             return false;
@@ -72,7 +72,7 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
             string? problem = Unreadable(events);
             if (problem is null)
             {
-                GatherTracefs(events, formats);
+                GatherTracefs(events, wanted.Value, formats);
                 tracefsUsed = true;
             }
             else if (tracefsMode == "true")
@@ -96,51 +96,73 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
     private static string Mode(string? value) => string.IsNullOrWhiteSpace(value) ? "auto" : value!.Trim().ToLowerInvariant();
 
     // The events the source asks for, less those a committed snapshot describes.
-    private SortedSet<(string System, string Name)> Wanted()
+    private SortedSet<RequestedEvent> Wanted()
     {
-        SortedSet<(string System, string Name)> wanted = RequestedEvents.Scan(SourceFiles.Select(item => item.GetMetadata("FullPath")));
+        SortedSet<RequestedEvent> wanted = RequestedEvents.Scan(SourceFiles.Select(item => item.GetMetadata("FullPath")));
         if (!string.IsNullOrWhiteSpace(SnapshotsDirectory))
         {
-            foreach ((string system, string name) in wanted.Where(e => File.Exists(Path.Combine(SnapshotsDirectory!, e.System, e.Name, "format"))).ToList())
+            foreach (RequestedEvent request in wanted.Where(e => File.Exists(Path.Combine(SnapshotsDirectory!, e.System, e.Name, "format"))).ToList())
             {
-                Log.LogMessage(MessageImportance.High, "TpGen: {0}:{1} from snapshot {2}.", system, name, Path.Combine(SnapshotsDirectory!, system, name, "format"));
-                wanted.Remove((system, name));
+                Log.LogMessage(MessageImportance.High, "TpGen: {0} from snapshot {1}.", request.Key, Path.Combine(SnapshotsDirectory!, request.System, request.Name, "format"));
+                wanted.Remove(request);
             }
         }
         return wanted;
     }
 
-    private void GatherTracefs(string events, List<ITaskItem> formats)
+    // Copies the wanted events' formats only (not all ~2,300 of a kernel's): the generator reads no other.
+    private void GatherTracefs(string events, SortedSet<RequestedEvent> wanted, List<ITaskItem> formats)
     {
         var folder = new FormatFolder(Path.Combine(OutputDirectory, "tracefs"));
-        string stamp = FormatFolder.Stamp(events + "\n" + KernelIdentity(events));
+        string stamp = FormatFolder.Stamp(events + "\n" + KernelIdentity(events) + "\n" + string.Join(",", wanted.Select(e => e.Key)));
         if (!folder.IsCurrent(stamp))
         {
-            foreach (string systemDirectory in Directory.GetDirectories(events))
+            List<string>? all = null;
+            foreach (RequestedEvent request in wanted)
             {
-                foreach (string eventDirectory in Directory.GetDirectories(systemDirectory))
+                if (folder.Contains(request.System, request.Name))
+                    continue;
+                string source = Path.Combine(events, request.System, request.Name, "format");
+                try
                 {
-                    string source = Path.Combine(eventDirectory, "format");
-                    try
-                    {
-                        if (File.Exists(source))
-                            folder.Write(Path.GetFileName(systemDirectory), Path.GetFileName(eventDirectory), File.ReadAllText(source));
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                        Log.LogMessage(MessageImportance.Low, "TpGen: skipped {0}: {1}", source, e.Message);
-                    }
+                    folder.Write(request.System, request.Name, File.ReadAllText(source));
+                    continue;
+                }
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    all ??= EventNames(events);
+                    IReadOnlyList<string> nearest = NearestNames.Find(request.Key, all);
+                    string near = nearest.Count == 0 ? "" : "; did you mean " + string.Join(" or ", nearest.Select(n => "'" + n + "'"));
+                    folder.WriteUnavailable(request.System, request.Name,
+                        $"the build machine's tracefs ({events}) has no such event among its {all.Count}{near}. Check the name with 'tpgen list', or add a snapshot with 'tpgen pull {request.Key} --out Tracepoints' on a machine that has it.");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    folder.WriteUnavailable(request.System, request.Name, $"the build could not read {source}: {e.Message}");
                 }
             }
             int removed = folder.RemoveOthers();
             folder.Seal(stamp);
-            Log.LogMessage(MessageImportance.Normal, "TpGen: tracepoint formats from {0} ({1} changed, {2} removed).", events, folder.Changed, removed);
+            Log.LogMessage(MessageImportance.Normal, "TpGen: tracepoint formats from {0}: {1} asked for ({2} changed, {3} removed).", events, wanted.Count, folder.Changed, removed);
         }
         Add(formats, folder, "tracefs");
     }
 
-    // BTF gives layouts and enums; the print fmt is TpGen's field list, and a DEFINE_EVENT's class may have to be guessed.
-    private void GatherBtf(SortedSet<(string System, string Name)> wanted, List<ITaskItem> formats)
+    // Every system:event of an events directory, for "did you mean".
+    private static List<string> EventNames(string events)
+    {
+        var names = new List<string>();
+        foreach (string system in Directory.GetDirectories(events))
+        {
+            foreach (string name in Directory.GetDirectories(system))
+                names.Add(Path.GetFileName(system) + ":" + Path.GetFileName(name));
+        }
+        return names;
+    }
+
+    // BTF gives layouts and enums; the print fmt is TpGen's field list, and a DEFINE_EVENT's class
+    // may have to be guessed or named by the attribute (Class = "...").
+    private void GatherBtf(SortedSet<RequestedEvent> wanted, List<ITaskItem> formats)
     {
         string path = string.IsNullOrWhiteSpace(Btf) ? KernelBtf.VmlinuxPath : Btf!;
         var folder = new FormatFolder(Path.Combine(OutputDirectory, "btf"));
@@ -150,7 +172,11 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
             return;
         }
         string stamp = FormatFolder.Stamp(Describe(path) + "\n" + string.Join(",", wanted));
-        if (!folder.IsCurrent(stamp))
+        if (folder.IsCurrent(stamp, out List<BuildLogEntry> said))
+        {
+            Say(said);
+        }
+        else
         {
             BtfData btf;
             try
@@ -163,32 +189,64 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
                 return;
             }
             var catalog = new BtfEventCatalog(btf);
-            foreach ((string system, string name) in wanted)
+            var log = new List<BuildLogEntry>();
+            foreach (RequestedEvent request in wanted)
             {
-                BtfClassMatch match = catalog.FindClass(name);
-                if (match.ClassName is null)
+                if (folder.Contains(request.System, request.Name))
+                    continue; // asked for twice, with different classes: the first was used
+                string? className = ClassOf(catalog, request, out string how);
+                if (className is null)
                 {
-                    Log.LogWarning(null, "TPGEN0105", null, path, 0, 0, 0, 0,
-                        "TpGen: {0}:{1} is not described by BTF {2}: {3}. BTF does not say which class a DEFINE_EVENT uses; commit a snapshot (tpgen pull {0}:{1} --out Tracepoints on a machine with tracefs) or set TpGenKernelHeaders.",
-                        system, name, path, match.Explanation);
+                    // how is the reason here: the build warns, and the generator reports it at the attribute.
+                    log.Add(new BuildLogEntry(true, "TPGEN0105", path, $"TpGen: {request.Key} is not described by BTF {path}: {how}"));
+                    folder.WriteUnavailable(request.System, request.Name, $"BTF {path} does not describe it: {how}");
                     continue;
                 }
-                TracepointSchema schema = BtfPrintFormat.WithFieldList(BtfSchemaReader.Read(btf, system, name, match.ClassName));
-                folder.Write(system, name, FormatFileWriter.Write(schema));
-                Log.LogMessage(MessageImportance.High, "TpGen: {0}:{1} from BTF {2} (class {3}{4}); {5}.",
-                    system, name, path, match.ClassName, match.IsGuess ? ", guessed from its prototype" : "", BtfPrintFormat.Synthesized);
+                TracepointSchema schema = BtfPrintFormat.WithFieldList(BtfSchemaReader.Read(btf, request.System, request.Name, className));
+                folder.Write(request.System, request.Name, FormatFileWriter.Write(schema));
+                log.Add(new BuildLogEntry(false, "", "", $"TpGen: {request.Key} from BTF {path} (class {className}{how}); {BtfPrintFormat.Synthesized}."));
             }
+            Say(log);
             folder.RemoveOthers();
-            folder.Seal(stamp);
+            folder.Seal(stamp, log);
         }
         Add(formats, folder, "btf");
     }
 
-    private bool GatherHeaders(SortedSet<(string System, string Name)> wanted, List<ITaskItem> formats)
+    // The class the attribute names, else the one BTF suggests; null when there is none, and then how says why.
+    private static string? ClassOf(BtfEventCatalog catalog, RequestedEvent request, out string how)
+    {
+        if (request.Class is { } named)
+        {
+            if (catalog.HasClass(named))
+            {
+                how = ", named by the attribute";
+                return named;
+            }
+            how = $"the attribute names class {named}, but BTF has no struct {BtfSchemaReader.ClassStructPrefix}{named}. Check the name (the DECLARE_EVENT_CLASS in include/trace/events/{request.System}.h), commit a snapshot (tpgen pull {request.Key} --out Tracepoints on a machine with tracefs) or set TpGenKernelHeaders.";
+            return null;
+        }
+
+        BtfClassMatch match = catalog.FindClass(request.Name);
+        if (match.ClassName is not null)
+        {
+            how = match.IsGuess ? ", guessed from its prototype" : "";
+            return match.ClassName;
+        }
+        string name = match.Candidates.Count > 0 ? string.Join(" or ", match.Candidates) : "CLASS";
+        how = $"{match.Explanation}. BTF does not say which class a DEFINE_EVENT uses: name it in the attribute ([Tracepoint(\"{request.System}\", \"{request.Name}\", Class = \"{name}\")]), commit a snapshot (tpgen pull {request.Key} --out Tracepoints on a machine with tracefs) or set TpGenKernelHeaders.";
+        return null;
+    }
+
+    private bool GatherHeaders(SortedSet<RequestedEvent> wanted, List<ITaskItem> formats)
     {
         var folder = new FormatFolder(Path.Combine(OutputDirectory, "headers"));
-        string stamp = FormatFolder.Stamp(Describe(KernelHeaders!) + "\n" + string.Join(",", wanted));
-        if (!folder.IsCurrent(stamp))
+        string stamp = FormatFolder.Stamp(Describe(KernelHeaders!) + "\n" + string.Join(",", wanted.Select(e => e.Key)));
+        if (folder.IsCurrent(stamp, out List<BuildLogEntry> said))
+        {
+            Say(said);
+        }
+        else
         {
             KernelHeaders headers;
             try
@@ -200,23 +258,40 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
                 Log.LogError(null, "TPGEN0106", null, KernelHeaders, 0, 0, 0, 0, "TpGen: TpGenKernelHeaders: {0}", e.Message);
                 return false;
             }
-            foreach ((string system, string name) in wanted)
+            var log = new List<BuildLogEntry>();
+            foreach (RequestedEvent request in wanted)
             {
+                if (folder.Contains(request.System, request.Name))
+                    continue;
                 try
                 {
-                    folder.Write(system, name, FormatFileWriter.Write(headers.ReadEvent(system, name)));
-                    Log.LogMessage(MessageImportance.High, "TpGen: {0}:{1} from kernel headers {2}.", system, name, headers.Tree);
+                    folder.Write(request.System, request.Name, FormatFileWriter.Write(headers.ReadEvent(request.System, request.Name)));
+                    log.Add(new BuildLogEntry(false, "", "", $"TpGen: {request.Key} from kernel headers {headers.Tree}."));
                 }
                 catch (Exception e) when (e is HeadersException or FormatParseException)
                 {
-                    Log.LogWarning(null, "TPGEN0107", null, KernelHeaders, 0, 0, 0, 0, "TpGen: {0}:{1} is not in kernel headers {2}: {3}", system, name, headers.Tree, e.Message);
+                    log.Add(new BuildLogEntry(true, "TPGEN0107", KernelHeaders!, $"TpGen: {request.Key} is not in kernel headers {headers.Tree}: {e.Message}"));
+                    folder.WriteUnavailable(request.System, request.Name, $"kernel headers {headers.Tree} do not describe it: {e.Message}");
                 }
             }
+            Say(log);
             folder.RemoveOthers();
-            folder.Seal(stamp);
+            folder.Seal(stamp, log);
         }
         Add(formats, folder, "headers");
         return true;
+    }
+
+    // Says what a gathering step found, the first time and whenever a later build reuses its folder.
+    private void Say(IEnumerable<BuildLogEntry> log)
+    {
+        foreach (BuildLogEntry entry in log)
+        {
+            if (entry.IsWarning)
+                Log.LogWarning(null, entry.Code, null, entry.File, 0, 0, 0, 0, "{0}", entry.Message);
+            else
+                Log.LogMessage(MessageImportance.High, "{0}", entry.Message);
+        }
     }
 
     private static void Add(List<ITaskItem> formats, FormatFolder folder, string source)

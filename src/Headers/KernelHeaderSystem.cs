@@ -10,6 +10,7 @@ namespace TpGen.Frontends.Headers;
 /// <param name="EvalMaps">The system's TRACE_DEFINE_ENUM / TRACE_DEFINE_SIZEOF values, which the print fmts have had applied.</param>
 /// <param name="Diagnostics">Events that could not be read (errors) and print fmts that do not parse (warnings).</param>
 /// <param name="Build">How the translation unit was put together, and how long clang took.</param>
+/// <param name="Unread">For each event of <paramref name="EventNames"/> that is not in <paramref name="Events"/>: why it could not be read.</param>
 public sealed record KernelHeaderSystem(
     string System,
     SystemHeader Header,
@@ -17,7 +18,8 @@ public sealed record KernelHeaderSystem(
     IReadOnlyList<KernelHeaderEvent> Events,
     IReadOnlyList<TraceEvalMap> EvalMaps,
     IReadOnlyList<FormatDiagnostic> Diagnostics,
-    KernelHeaderBuild Build)
+    KernelHeaderBuild Build,
+    IReadOnlyDictionary<string, string> Unread)
 {
     /// <summary>The event called <paramref name="name"/>, or null when it was not read.</summary>
     public KernelHeaderEvent? Find(string name)

@@ -69,13 +69,8 @@ public sealed class KernelHeaders
             return found.Schema;
         if (read.EventNames.Contains(name))
         {
-            FormatDiagnostic? why = null;
-            foreach (FormatDiagnostic diagnostic in read.Diagnostics)
-            {
-                if (diagnostic.IsError && diagnostic.Message.Contains($"'{name}'", StringComparison.Ordinal))
-                    why = diagnostic;
-            }
-            throw new HeadersException(HeadersProblem.Unsupported, why?.Message ?? $"Event {system}:{name} is defined in {read.Header.Path} but could not be read.");
+            throw new HeadersException(HeadersProblem.Unsupported,
+                read.Unread.TryGetValue(name, out string? why) ? why : $"Event {system}:{name} is defined in {read.Header.Path} but could not be read.");
         }
         string known = read.EventNames.Count == 0 ? "it defines no events in this configuration" : "it defines " + string.Join(", ", read.EventNames);
         throw new HeadersException(HeadersProblem.EventNotDefined,
@@ -130,6 +125,7 @@ public sealed class KernelHeaders
         List<string> names = ast.EventNames(system);
         var events = new List<KernelHeaderEvent>();
         var diagnostics = new List<FormatDiagnostic>();
+        var unread = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string name in names)
         {
             string label = $"{header.IncludeName}: {system}/{name}/format";
@@ -141,6 +137,7 @@ public sealed class KernelHeaders
             catch (HeadersException e) when (e.Problem == HeadersProblem.Unsupported)
             {
                 diagnostics.Add(new FormatDiagnostic(header.Path, 1, 1, e.Message, IsError: true));
+                unread[name] = e.Message;
                 continue;
             }
             string format = TraceEventFormatText.Write(name, commonFields, definition);
@@ -148,12 +145,14 @@ public sealed class KernelHeaders
             diagnostics.AddRange(result.Diagnostics);
             if (result.Schema is null)
             {
-                diagnostics.Add(new FormatDiagnostic(header.Path, 1, 1, $"Event '{name}' cannot be read from the headers: its format does not read back (see the errors for {label}).", IsError: true));
+                string why = $"Event '{name}' cannot be read from the headers: its format does not read back (see the errors for {label}).";
+                diagnostics.Add(new FormatDiagnostic(header.Path, 1, 1, why, IsError: true));
+                unread[name] = why;
                 continue;
             }
             TracepointSchema schema = result.Schema with { Id = -1, Enums = definition.Enums.ToEquatableArray() };
             events.Add(new KernelHeaderEvent(schema, definition.Class, definition.CompiledPrintFmt));
         }
-        return new KernelHeaderSystem(system, header, names, events, evalMaps, diagnostics, build);
+        return new KernelHeaderSystem(system, header, names, events, evalMaps, diagnostics, build, unread);
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using TpGen.Frontends.Tracefs;
 using TpGen.Schema;
 using TpGen.Text;
 using static Interop.Libclang;
@@ -137,7 +138,7 @@ internal sealed class TraceEventAst
         {
             (_, _, string? printVariable) = EventLinks(EventPrefix + eventName);
             if (printVariable is null || !_initializers.TryGetValue(printVariable, out CXCursor literal) ||
-                CStringLiteral.Decode(GetCursorSpelling(literal)) is not { } printFmt)
+                !CStringLiteral.TryDecode(GetCursorSpelling(literal), out string printFmt))
             {
                 continue;
             }
@@ -161,7 +162,7 @@ internal sealed class TraceEventAst
         string className = classVariable.StartsWith(ClassPrefix, StringComparison.Ordinal) ? classVariable.Substring(ClassPrefix.Length) : classVariable;
 
         if (!_initializers.TryGetValue(printVariable, out CXCursor printInitializer) ||
-            CStringLiteral.Decode(GetCursorSpelling(printInitializer)) is not { } compiledPrintFmt)
+            !CStringLiteral.TryDecode(GetCursorSpelling(printInitializer), out string compiledPrintFmt))
         {
             throw Unsupported(name, $"its print fmt {printVariable} is not a string literal");
         }
@@ -262,7 +263,7 @@ internal sealed class TraceEventAst
     {
         if (ReferencedName(value) is not { } variable || !_initializers.TryGetValue(variable, out CXCursor literal))
             return null;
-        return CStringLiteral.Decode(GetCursorSpelling(literal));
+        return CStringLiteral.TryDecode(GetCursorSpelling(literal), out string system) ? system : null;
     }
 
     private static string? ReferencedName(CXCursor value) =>

@@ -1,40 +1,24 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text;
+using System.Linq;
+using TpGen.Frontends.Tracefs;
 
 namespace TpGen.Frontends.Headers;
 
 /// <summary>
 /// Writes an event the way tracefs prints its <c>format</c> file (<c>f_show</c> in
-/// kernel/trace/trace_events.c), so that <see cref="Tracefs.FormatFileReader"/> turns it into a
-/// schema with exactly the rules it applies to the running kernel's formats.
+/// kernel/trace/trace_events.c) through the one <see cref="FormatFileWriter"/>, so that
+/// <see cref="FormatFileReader"/> turns it into a schema with exactly the rules it applies to the
+/// running kernel's formats.
 /// </summary>
 internal static class TraceEventFormatText
 {
-    public static string Write(string name, IReadOnlyList<TraceEventField> commonFields, TraceEventDefinition definition)
-    {
-        var text = new StringBuilder();
-        // Headers do not know the event id; the reader wants a number, the caller sets -1 afterwards.
-        text.Append("name: ").Append(name).Append("\nID: 0\nformat:\n");
-        foreach (TraceEventField field in commonFields)
-            AppendField(text, field);
-        text.Append('\n');
-        foreach (TraceEventField field in definition.Fields)
-            AppendField(text, field);
-        text.Append('\n');
-        text.Append("print fmt: ").Append(definition.PrintFmt).Append('\n');
-        return text.ToString();
-    }
+    // Headers do not know the event id; the reader wants a number, the caller sets -1 afterwards.
+    public static string Write(string name, IReadOnlyList<TraceEventField> commonFields, TraceEventDefinition definition) =>
+        FormatFileWriter.Write(name, 0, commonFields.Select(Line), definition.Fields.Select(Line), definition.PrintFmt);
 
-    private static void AppendField(StringBuilder text, TraceEventField field)
-    {
-        text.Append("\tfield:").Append(Declaration(field))
-            .Append(";\toffset:").Append(field.Offset.ToString(CultureInfo.InvariantCulture))
-            .Append(";\tsize:").Append(field.Size.ToString(CultureInfo.InvariantCulture))
-            .Append(";\tsigned:").Append(field.IsSigned ? '1' : '0')
-            .Append(";\n");
-    }
+    private static FormatFieldLine Line(TraceEventField field) => new(Declaration(field), field.Offset, field.Size, field.IsSigned);
 
     /// <summary>
     /// tracefs moves a fixed array's brackets after the name and, since 5.18, prints the

@@ -32,4 +32,18 @@ public sealed class TracepointAttribute : Attribute
 
     /// <summary>The event's name, e.g. <c>kfree_skb</c>.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// The event's class, the <c>DECLARE_EVENT_CLASS</c> whose layout it shares, e.g.
+    /// <c>block_rq</c> for <c>block:block_rq_issue</c>. Needed only when the build describes the
+    /// event from BTF (no snapshot, no tracefs access): BTF has the layout of every class but does
+    /// not say which class an event uses, and the build warns (TPGEN0105) when it cannot tell.
+    /// Ignored for events described by a snapshot, tracefs or kernel headers.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// [Tracepoint("block", "block_rq_issue", Class = "block_rq")]
+    /// </code>
+    /// </example>
+    public string? Class { get; set; }
 }

@@ -4,9 +4,11 @@ using Microsoft.CodeAnalysis;
 namespace TpGen.Generation;
 
 /// <summary>
-/// Every diagnostic the generator reports. IDs are kept in sync with docs/diagnostics.md and
-/// AnalyzerReleases.*.md. TPGEN0001-0019: the attribute and the class it is on;
-/// TPGEN0020-0039: finding and reading kernel descriptions; TPGEN0040-0059: what was generated.
+/// Every diagnostic of the generator and the analyzer. IDs are kept in sync with
+/// docs/diagnostics.md and AnalyzerReleases.*.md. TPGEN0001-0019: the attribute and the class it
+/// is on (reported by <see cref="Analyzers.TracepointClassAnalyzer"/>); TPGEN0020-0039: finding
+/// and reading kernel descriptions; TPGEN0040-0059: what was generated (both by the generator).
+/// TPGEN0100-0199 belong to the build tasks.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
@@ -72,6 +74,11 @@ internal static class DiagnosticDescriptors
         "Tracepoint '{0}' is described by {1} ({2})",
         Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor NotDescribedByTheBuild = new(
+        "TPGEN0026", "The build could not describe the tracepoint",
+        "The build could not describe tracepoint '{0}': {1}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor TextFallsBackToFields = new(
         "TPGEN0040", "Event text cannot follow the kernel's print fmt",
         "{0}",
@@ -85,7 +92,7 @@ internal static class DiagnosticDescriptors
     private static readonly DiagnosticDescriptor[] All =
     {
         TypeMustBePartial, TypeMustNotBeGeneric, ContainingTypeMustBePartial, InvalidTracepointName, DuplicateTracepoint, TypeMustBeInstantiable,
-        UnknownTracepoint, NoSchemaSource, MalformedFormat, FormatWarning, DuplicateSnapshot, SchemaSourceUsed,
+        UnknownTracepoint, NoSchemaSource, MalformedFormat, FormatWarning, DuplicateSnapshot, SchemaSourceUsed, NotDescribedByTheBuild,
         TextFallsBackToFields, FieldRenamed,
     };
 

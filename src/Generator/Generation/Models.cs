@@ -6,35 +6,36 @@ using TpGen.Text;
 
 namespace TpGen.Generation;
 
-/// <summary>One <c>[Tracepoint(system, name)]</c> attribute.</summary>
-internal sealed record TracepointRequest(string System, string Name, LocationInfo? Location)
+/// <summary>
+/// One valid <c>[Tracepoint(system, name)]</c> attribute. <paramref name="Location"/> is the
+/// attribute's place, for the diagnostics about the event; it changes when code moves, so nothing
+/// that is emitted may depend on it.
+/// </summary>
+internal sealed record TracepointRequest(string System, string Name, TracepointOptions Options, LocationInfo? Location)
 {
     public string Key => System + ":" + Name;
 }
 
-/// <summary>An attributed class as the generator needs it: where it lives and which events it asks for.</summary>
+/// <summary>
+/// The named arguments of a <c>[Tracepoint]</c> (the attribute's settable properties). A new
+/// named argument is a property here and a case in <see cref="TracepointAttributeReader"/>.
+/// </summary>
+/// <param name="Class">The event class the attribute names (<c>Class = "block_rq"</c>), or null. The build reads it to describe the event from BTF, which cannot tell some events' class.</param>
+internal sealed record TracepointOptions(string? Class)
+{
+    public static TracepointOptions Default { get; } = new((string?)null);
+}
+
+/// <summary>
+/// An attributed class the generator can extend: where it lives and which events it asks for.
+/// Classes the analyzer reports (not partial, generic, ...) never become one.
+/// </summary>
 internal sealed record ProbeSetRequest(
     string? Namespace,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     string TypeName,
     string TypeKeyword,
-    EquatableArray<TracepointRequest> Tracepoints,
-    EquatableArray<DiagnosticInfo> Diagnostics)
-{
-    /// <summary>The class can be generated: none of its own diagnostics is an error (a duplicate attribute is only a warning).</summary>
-    public bool IsValid
-    {
-        get
-        {
-            foreach (DiagnosticInfo diagnostic in Diagnostics)
-            {
-                if (DiagnosticDescriptors.ById(diagnostic.Id).DefaultSeverity == DiagnosticSeverity.Error)
-                    return false;
-            }
-            return true;
-        }
-    }
-}
+    EquatableArray<TracepointRequest> Tracepoints);
 
 /// <summary>
 /// Where a description came from, in the order the build prefers them: what the user
@@ -85,8 +86,11 @@ internal sealed class FormatFile : IEquatable<FormatFile>
 /// <summary>A wanted format file, parsed; <paramref name="Schema"/> is null when it had errors.</summary>
 internal sealed record ParsedFormat(string Key, string Path, SchemaSource Source, TracepointSchema? Schema, EquatableArray<DiagnosticInfo> Diagnostics);
 
-/// <summary>What the build knows about tracepoints: the parsed wanted ones and the names of all.</summary>
-internal sealed record FormatCatalog(EquatableArray<ParsedFormat> Parsed, EquatableArray<string> AvailableKeys, string SourceSummary);
+/// <summary>What the build knows about tracepoints: the parsed wanted ones, the names of all, and the ones it could not describe.</summary>
+internal sealed record FormatCatalog(EquatableArray<ParsedFormat> Parsed, EquatableArray<string> AvailableKeys, string SourceSummary, EquatableArray<UnavailableEvent> Unavailable);
+
+/// <summary>An event the build was asked for but could not describe, and why (the text of its <c>unavailable</c> file).</summary>
+internal sealed record UnavailableEvent(string Key, string Reason);
 
 /// <summary>A probe set ready to emit, or the diagnostics that stop it, plus notes either way.</summary>
 internal sealed record ProbeSetResult(ProbeSetSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -62,7 +62,24 @@ public sealed partial class TracepointGenerator
             return new ParsedFormat(file.Key, file.Path, file.Source, result.Schema, diagnostics.ToEquatableArray());
         }
 
-        public static FormatCatalog Build(ImmutableArray<ParsedFormat> parsed, ImmutableArray<FormatFile> files)
+        /// <summary>
+        /// An AdditionalFile at <c>.../system/event/unavailable</c>: the build's note that it could
+        /// not describe the event, and why (BTF cannot tell the event's class, say); null for any other file.
+        /// </summary>
+        public static UnavailableEvent? RecognizeUnavailable(AdditionalText text, CancellationToken token)
+        {
+            string[] parts = text.Path.Replace('\\', '/').Split('/');
+            if (parts.Length < 3 || parts[parts.Length - 1] != UnavailableFileName)
+                return null;
+            string system = parts[parts.Length - 3];
+            string name = parts[parts.Length - 2];
+            if (!TraceNames.IsSystem(system) || !TraceNames.IsEvent(name))
+                return null;
+            string reason = text.GetText(token)?.ToString().Trim() ?? "";
+            return new UnavailableEvent(system + ":" + name, reason.Length == 0 ? "the build gave no reason" : reason);
+        }
+
+        public static FormatCatalog Build(ImmutableArray<ParsedFormat> parsed, ImmutableArray<FormatFile> files, ImmutableArray<UnavailableEvent> unavailable)
         {
             var sorted = new List<ParsedFormat>(parsed);
             sorted.Sort((a, b) => a.Source != b.Source ? a.Source.CompareTo(b.Source) : string.CompareOrdinal(a.Path, b.Path));
@@ -80,7 +97,9 @@ public sealed partial class TracepointGenerator
             var summary = new List<string>();
             foreach (KeyValuePair<SchemaSource, HashSet<string>> source in perSource)
                 summary.Add($"{source.Value.Count.ToString(CultureInfo.InvariantCulture)} from {Describe(source.Key)}");
-            return new FormatCatalog(sorted.ToEquatableArray(), keys.ToEquatableArray(), summary.Count == 0 ? "none" : string.Join(", ", summary));
+            var notes = new List<UnavailableEvent>(unavailable);
+            notes.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            return new FormatCatalog(sorted.ToEquatableArray(), keys.ToEquatableArray(), summary.Count == 0 ? "none" : string.Join(", ", summary), notes.ToEquatableArray());
         }
 
         public static string Describe(SchemaSource source) => source switch

@@ -19,6 +19,12 @@ public sealed partial class TracepointGenerator : IIncrementalGenerator
     /// <summary>The attribute users put on their probe set classes.</summary>
     public const string AttributeName = "TpGen.TracepointAttribute";
 
+    /// <summary>
+    /// The name of the AdditionalFile (<c>system/event/unavailable</c>) by which the build says it
+    /// could not describe an event it was asked for; the file holds the reason.
+    /// </summary>
+    public const string UnavailableFileName = "unavailable";
+
     /// <summary>The AdditionalFiles metadata that says where a format file came from (snapshot, headers, tracefs, btf).</summary>
     public const string SourceMetadata = "build_metadata.AdditionalFiles.TpGenSchemaSource";
 
@@ -30,6 +36,9 @@ public sealed partial class TracepointGenerator : IIncrementalGenerator
                 AttributeName,
                 static (node, _) => node is ClassDeclarationSyntax,
                 static (attributed, token) => Parser.ReadRequest(attributed, token))
+            .WithTrackingName(TrackingNames.InitialExtraction)
+            .Where(static request => request is not null)
+            .Select(static (request, _) => request!)
             .WithTrackingName(TrackingNames.Requests);
 
         IncrementalValueProvider<EquatableArray<string>> wanted = requests
@@ -51,9 +60,16 @@ public sealed partial class TracepointGenerator : IIncrementalGenerator
             .Select(static (format, _) => format!)
             .WithTrackingName(TrackingNames.ParsedFormats);
 
+        IncrementalValuesProvider<UnavailableEvent> unavailable = context.AdditionalTextsProvider
+            .Select(static (text, token) => Catalog.RecognizeUnavailable(text, token))
+            .Where(static note => note is not null)
+            .Select(static (note, _) => note!)
+            .WithTrackingName(TrackingNames.UnavailableEvents);
+
         IncrementalValueProvider<FormatCatalog> catalog = parsed.Collect()
             .Combine(formatFiles.Collect())
-            .Select(static (pair, _) => Catalog.Build(pair.Left, pair.Right))
+            .Combine(unavailable.Collect())
+            .Select(static (pair, _) => Catalog.Build(pair.Left.Left, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.Catalog);
 
         IncrementalValuesProvider<ProbeSetResult> probeSets = requests
@@ -61,14 +77,21 @@ public sealed partial class TracepointGenerator : IIncrementalGenerator
             .Select(static (pair, _) => Resolver.Resolve(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.ProbeSets);
 
-        IncrementalValuesProvider<(string HintName, CSharpEmitResult Result)> sources = probeSets
-            .Where(static result => result.Spec is not null)
-            .Select(static (result, _) => (HintName(result.Spec!), CSharpEmitter.EmitWithNotes(result.Spec!)))
+        // Source comes from the spec alone, which holds no locations: when code only moves, the
+        // spec is unchanged and the emitter does not run again (the diagnostics below do).
+        IncrementalValuesProvider<ProbeSetSpec?> specs = probeSets
+            .Select(static (result, _) => result.Spec)
+            .WithTrackingName(TrackingNames.Specs);
+
+        IncrementalValuesProvider<(string HintName, CSharpEmitResult Result)> sources = specs
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => (HintName(spec!), CSharpEmitter.EmitWithNotes(spec!)))
             .WithTrackingName(TrackingNames.Sources);
 
         context.RegisterSourceOutput(sources, static (output, source) => output.AddSource(source.HintName, source.Result.Source));
 
-        // Diagnostics go through their own outputs, so a moved attribute never re-emits source.
+        // Diagnostics go through their own outputs. Problems with the user's class and attributes
+        // are the analyzer's (TpGen.Analyzers.TracepointClassAnalyzer); these are about the events.
         context.RegisterSourceOutput(probeSets.Select(static (result, _) => result.Diagnostics), static (output, diagnostics) =>
         {
             foreach (DiagnosticInfo diagnostic in diagnostics)

@@ -12,26 +12,27 @@ public readonly struct RecordHeader
     /// <summary>The header's size in bytes; the tracepoint record follows it.</summary>
     public const int Size = 24;
 
-    private readonly ulong _timestamp;
+    // Named as the C struct's fields (timestamp_ns, ..., tgid), which a test compares with these.
+    private readonly ulong _timestampNs;
     private readonly uint _cpu;
     private readonly ushort _eventIndex;
     private readonly ushort _flags;
-    private readonly uint _processId;
+    private readonly uint _tgid;
     private readonly uint _recordSize;
 
     /// <summary>Creates a header (for tests and for records that did not come from a ring buffer).</summary>
     public RecordHeader(ulong timestampNanoseconds, uint cpu, ushort eventIndex, RecordFlags flags, uint processId, uint recordSize)
     {
-        _timestamp = timestampNanoseconds;
+        _timestampNs = timestampNanoseconds;
         _cpu = cpu;
         _eventIndex = eventIndex;
         _flags = (ushort)flags;
-        _processId = processId;
+        _tgid = processId;
         _recordSize = recordSize;
     }
 
     /// <summary>When the event fired: nanoseconds of CLOCK_MONOTONIC (the kernel's <c>bpf_ktime_get_ns</c>).</summary>
-    public ulong TimestampNanoseconds => _timestamp;
+    public ulong TimestampNanoseconds => _timestampNs;
 
     /// <summary>The CPU the event fired on.</summary>
     public uint Cpu => _cpu;
@@ -43,7 +44,7 @@ public readonly struct RecordHeader
     public RecordFlags Flags => (RecordFlags)_flags;
 
     /// <summary>The process (thread group) that was running; <c>common_pid</c> in the record is the thread.</summary>
-    public uint ProcessId => _processId;
+    public uint ProcessId => _tgid;
 
     /// <summary>The number of record bytes that follow the header.</summary>
     public uint RecordSize => _recordSize;

@@ -50,6 +50,37 @@ public sealed class SchemaSourceBuildTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ATracefsBuild_GathersOnlyTheEventsTheProjectAsksFor_AndNamesTheNearestForOneTracefsLacks()
+    {
+        string events = KernelFacility.RequireTracefs();
+        KernelFacility.RequirePath(Path.Combine(events, "skb", "kfree_skb", "format"), "skb:kfree_skb in tracefs");
+        using var project = new ScratchProject("TracefsBuild", Source);
+
+        ProgramResult build = project.Build();
+
+        Assert.True(build.ExitCode == 0, build.Output + build.Error);
+        Assert.Equal(["skb/consume_skb", "skb/kfree_skb"], GatheredFormats(project, "tracefs"));
+
+        project.WriteSource("""
+            [TpGen.Tracepoint("skb", "kfree_skbb")]
+            public partial class Misspelled;
+            """);
+        ProgramResult misspelled = project.Build();
+
+        Assert.NotEqual(0, misspelled.ExitCode);
+        Assert.Contains("error TPGEN0026: The build could not describe tracepoint 'skb:kfree_skbb': the build machine's tracefs", misspelled.Output);
+        Assert.Contains("did you mean 'skb:kfree_skb'", misspelled.Output);
+        Assert.Empty(GatheredFormats(project, "tracefs"));
+    }
+
+    // The format files a build gathered from one source, as system/event.
+    private static string[] GatheredFormats(ScratchProject project, string source) =>
+        Directory.EnumerateFiles(Path.Combine(project.ProjectDirectory, "obj"), "format", SearchOption.AllDirectories)
+            .Where(f => f.Contains($"/tpgen/{source}/", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(f)!)!)!), Path.GetDirectoryName(f)!))
+            .Order(StringComparer.Ordinal).ToArray();
+
+    [Fact]
     public void ABtfBuildWithASnapshot_TakesThatEventFromTheSnapshot_AndSaysSo()
     {
         KernelFacility.RequireBpf();
@@ -96,6 +127,61 @@ public sealed class SchemaSourceBuildTests(ITestOutputHelper output)
         GeneratedShape shape = GeneratedShape.Of(project.Assembly);
         Assert.DoesNotContain(shape.Properties, p => p.StartsWith("KfreeSkb.RxSk", StringComparison.Ordinal));
         Assert.Contains(("NO_SOCKET", 2UL), shape.EnumMembers);
+    }
+
+    [Fact]
+    public void AnEventWhoseClassBtfCannotTell_IsWarnedAboutInEveryBuild_AndBuildsOnceTheAttributeNamesIt()
+    {
+        // Debian 6.1's BTF: block_rq_issue could be of class block_rq or block_rq_requeue (the same prototype).
+        string btf = KernelFacility.RequirePath(Path.Combine(Fixtures.Debian61Directory, "vmlinux.btf.gz"), "the Debian 6.1 reference BTF");
+        using var project = new ScratchProject("ClassBuild", """
+            namespace Scratch;
+
+            [TpGen.Tracepoint("block", "block_rq_issue")]
+            public partial class Io;
+            """, $"<TpGenBtf>{btf}</TpGenBtf>");
+
+        ProgramResult first = project.Build();
+        ProgramResult second = project.Build();
+
+        string[] said = TpGenLines(first);
+        output.WriteLine(string.Join("\n", said));
+        Assert.NotEqual(0, first.ExitCode);
+        Assert.Contains(said, l => l.Contains("warning TPGEN0105") && l.Contains("block:block_rq_issue is not described by BTF")
+            && l.Contains("Class = \"block_rq or block_rq_requeue\""));
+        // The error is at the attribute and says the same, rather than that the event is unknown.
+        Assert.Contains(said, l => l.Contains("Probes.cs(3,2): error TPGEN0026: The build could not describe tracepoint 'block:block_rq_issue'")
+            && l.Contains("Class = \"block_rq or block_rq_requeue\""));
+        Assert.DoesNotContain(said, l => l.Contains("TPGEN0020") || l.Contains("TPGEN0021"));
+        // The second build reuses the first one's BTF folder and says the same.
+        Assert.Equal(said, TpGenLines(second));
+
+        project.WriteSource("""
+            namespace Scratch;
+
+            [TpGen.Tracepoint("block", "block_rq_issue", Class = "block_rq")]
+            public partial class Io;
+            """);
+        ProgramResult named = project.Build();
+
+        Assert.True(named.ExitCode == 0, named.Output + named.Error);
+        Assert.Contains($"TpGen: block:block_rq_issue from BTF {btf} (class block_rq, named by the attribute)", named.Output);
+        Assert.DoesNotContain("TPGEN0105", named.Output);
+        // block_rq has the bytes and comm that block_rq_requeue lacks.
+        Type view = LoadedType(project.Assembly, "Scratch.Io+BlockRqIssue");
+        Assert.NotNull(view.GetProperty("Bytes"));
+        Assert.NotNull(view.GetProperty("Comm"));
+    }
+
+    // The TpGen diagnostics of a build, once each, in order, without the project path MSBuild appends.
+    private static string[] TpGenLines(ProgramResult build) =>
+        build.Output.Split('\n').Where(l => l.Contains(": warning TPGEN", StringComparison.Ordinal) || l.Contains(": error TPGEN", StringComparison.Ordinal))
+            .Select(l => System.Text.RegularExpressions.Regex.Replace(l.Trim(), @"^\d+>|\s*\[[^\]]*\.csproj\]$", "")).Distinct().ToArray();
+
+    private static Type LoadedType(string assemblyPath, string name)
+    {
+        var context = new AssemblyLoadContext(assemblyPath, isCollectible: true);
+        return context.LoadFromAssemblyPath(assemblyPath).GetType(name, throwOnError: true)!;
     }
 
     /// <summary>What a build generated, as comparable text: each view's properties and their types, the BPF hash, the drop reasons.</summary>

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace TpGen.Tests.Frontends;
 
-/// <summary>The text rules of the kernel-headers frontend that need no kernel: the kernel's eval-map rewrite, literals, calls.</summary>
+/// <summary>The text rules of the kernel-headers frontend that need no kernel: the kernel's eval-map rewrite and the calls a print fmt makes.</summary>
 public sealed class EvalMapSubstitutionTests
 {
     private static readonly TraceEvalMap NoSocket = new("skb", "SKB_DROP_REASON_NO_SOCKET", 2);
@@ -41,26 +41,6 @@ public sealed class EvalMapSubstitutionTests
     public void SizeofMaps_ReplaceTheWholeExpression()
     {
         Assert.Equal("\"%d\", REC->len / 16", EvalMapSubstitution.Apply("\"%d\", REC->len / sizeof(struct foo)", [new TraceEvalMap("s", "sizeof(struct foo)", 16)]));
-    }
-
-    [Theory]
-    [InlineData("\"a\"", "a")]
-    [InlineData("\"\\\"x=%d\\\", REC->x\"", "\"x=%d\", REC->x")]
-    [InlineData("\"tab\\there\\n\"", "tab\there\n")]
-    [InlineData("\"\\101\\x42\"", "AB")]
-    [InlineData("\"ab\" \"cd\"", "abcd")]
-    public void StringLiterals_AreDecoded(string spelling, string expected)
-    {
-        Assert.Equal(expected, CStringLiteral.Decode(spelling));
-    }
-
-    [Theory]
-    [InlineData("REC->x")]
-    [InlineData("\"unterminated")]
-    [InlineData("\"bad \\q escape\"")]
-    public void WhatIsNotAStringLiteral_DecodesToNull(string spelling)
-    {
-        Assert.Null(CStringLiteral.Decode(spelling));
     }
 
     [Fact]

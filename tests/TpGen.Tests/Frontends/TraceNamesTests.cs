@@ -62,7 +62,8 @@ public sealed class TraceNamesTests
 
         // The attribute.
         GeneratorOutcome outcome = GeneratorHarness.Run($$"""[TpGen.Tracepoint("skb", {{Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(name, quote: true)}})] public partial class P;""");
-        Assert.Contains(outcome.GeneratorDiagnostics, d => d.Id == "TPGEN0004");
+        Assert.Contains(outcome.AnalyzerDiagnostics, d => d.Id == "TPGEN0004");
+        Assert.Empty(outcome.Result.GeneratedTrees);
 
         // A format file (a name line ends at the newline, so such a name cannot be written there).
         if (!name.Contains('\n'))

@@ -28,8 +28,8 @@ public sealed class GeneratorCachingTests
 
     private static readonly string[] Steps =
     {
-        TrackingNames.Requests, TrackingNames.WantedEvents, TrackingNames.FormatFiles, TrackingNames.ParsedFormats,
-        TrackingNames.Catalog, TrackingNames.ProbeSets, TrackingNames.Sources,
+        TrackingNames.InitialExtraction, TrackingNames.Requests, TrackingNames.WantedEvents, TrackingNames.FormatFiles, TrackingNames.ParsedFormats,
+        TrackingNames.Catalog, TrackingNames.ProbeSets, TrackingNames.Specs, TrackingNames.Sources,
     };
 
     [Fact]
@@ -53,6 +53,63 @@ public sealed class GeneratorCachingTests
         }
         Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
             output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+    }
+
+    [Fact]
+    public void ARerun_IsNewThenCached()
+    {
+        CSharpCompilation compilation = GeneratorHarness.Compilation(Probe);
+        GeneratorDriver driver = GeneratorHarness.Driver(Formats, trackSteps: true).RunGenerators(compilation, TestContext.Current.CancellationToken);
+        GeneratorRunResult first = driver.GetRunResult().Results.Single();
+        GeneratorRunResult second = driver.RunGenerators(compilation.Clone(), TestContext.Current.CancellationToken).GetRunResult().Results.Single();
+
+        foreach (string step in Steps)
+        {
+            Assert.All(Reasons(first, step), reason => Assert.Equal(IncrementalStepRunReason.New, reason));
+            // A new compilation makes Roslyn read the attributes again (the first step is then
+            // Unchanged); every step after it is Cached.
+            IncrementalStepRunReason[] allowed = step == TrackingNames.InitialExtraction
+                ? [IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged]
+                : [IncrementalStepRunReason.Cached];
+            Assert.All(Reasons(second, step), reason => Assert.True(allowed.Contains(reason), $"{step} was {reason}"));
+        }
+        Assert.Equal(first.GeneratedSources.Single().SourceText.ToString(), second.GeneratedSources.Single().SourceText.ToString());
+    }
+
+    [Fact]
+    public void MovingTheAttributes_IsModifiedThenUnchanged_SoTheEmitterDoesNotRunAgain()
+    {
+        CSharpCompilation first = GeneratorHarness.Compilation(Probe);
+        GeneratorDriver driver = GeneratorHarness.Driver(Formats, trackSteps: true).RunGenerators(first, TestContext.Current.CancellationToken);
+        Location before = Assert.Single(driver.GetRunResult().Diagnostics, d => d.Id == "TPGEN0025" && d.GetMessage().Contains("kfree_skb")).Location;
+
+        // An equivalent edit: the same class, three lines further down.
+        CSharpCompilation moved = Replace(first, "// a comment\n\n\n" + Probe);
+        GeneratorDriverRunResult run = driver.RunGenerators(moved, TestContext.Current.CancellationToken).GetRunResult();
+        GeneratorRunResult result = run.Results.Single();
+
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(result, TrackingNames.Requests));
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(result, TrackingNames.ProbeSets));
+        Assert.Equal([IncrementalStepRunReason.Unchanged], Reasons(result, TrackingNames.Specs));
+        Assert.Equal([IncrementalStepRunReason.Cached], Reasons(result, TrackingNames.Sources));
+        // The diagnostics still follow the code.
+        Location after = Assert.Single(run.Diagnostics, d => d.Id == "TPGEN0025" && d.GetMessage().Contains("kfree_skb")).Location;
+        Assert.Equal(before.GetLineSpan().StartLinePosition.Line + 3, after.GetLineSpan().StartLinePosition.Line);
+    }
+
+    [Fact]
+    public void ChangingTheAttributes_IsModifiedThroughToTheSource()
+    {
+        CSharpCompilation first = GeneratorHarness.Compilation(Probe);
+        GeneratorDriver driver = GeneratorHarness.Driver(Formats, trackSteps: true).RunGenerators(first, TestContext.Current.CancellationToken);
+
+        CSharpCompilation changed = Replace(first, Probe.Replace("[TpGen.Tracepoint(\"skb\", \"consume_skb\")]\n", ""));
+        GeneratorRunResult result = driver.RunGenerators(changed, TestContext.Current.CancellationToken).GetRunResult().Results.Single();
+
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(result, TrackingNames.Requests));
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(result, TrackingNames.Specs));
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(result, TrackingNames.Sources));
+        Assert.DoesNotContain("ConsumeSkb", result.GeneratedSources.Single().SourceText.ToString());
     }
 
     [Fact]
@@ -83,6 +140,15 @@ public sealed class GeneratorCachingTests
                     AssertNoRoslynObjects(value, step, new HashSet<object>(ReferenceEqualityComparer.Instance));
             }
         }
+    }
+
+    private static IncrementalStepRunReason[] Reasons(GeneratorRunResult result, string step) =>
+        result.TrackedSteps[step].SelectMany(run => run.Outputs).Select(output => output.Reason).ToArray();
+
+    private static CSharpCompilation Replace(CSharpCompilation compilation, string source)
+    {
+        SyntaxTree tree = compilation.SyntaxTrees.First();
+        return compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions, path: tree.FilePath, cancellationToken: TestContext.Current.CancellationToken));
     }
 
     // Models are walked field by field; an AdditionalText is allowed only in FormatFile, which compares it by reference on purpose.

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.IO.Compression;
 using System.Linq;
+using System.Reflection.PortableExecutable;
 using System.Threading.Tasks;
 using TpGen.Tests.Support;
 using Xunit;
@@ -39,6 +41,25 @@ public sealed class PackageTests(LocalFeed feed, ITestOutputHelper output) : ICl
         [Tracepoint("skb", "kfree_skb")]
         public partial class SkbDrops;
         """;
+
+    [Fact]
+    public void TheBuildTasks_ArePackedReadyToRun_SoNoBuildJitCompilesThem()
+    {
+        using ZipArchive package = ZipFile.OpenRead(feed.Package("TpGen"));
+        ZipArchiveEntry[] tasks = package.Entries.Where(e => e.FullName.StartsWith("tasks/net10.0/", StringComparison.Ordinal) && e.Name.EndsWith(".dll", StringComparison.Ordinal)).ToArray();
+
+        Assert.Contains(tasks, e => e.Name == "TpGen.Build.dll");
+        foreach (ZipArchiveEntry task in tasks)
+        {
+            using var bytes = new MemoryStream();
+            using (Stream stream = task.Open())
+                stream.CopyTo(bytes);
+            bytes.Position = 0;
+            using var pe = new PEReader(bytes);
+            // A ReadyToRun image has a managed native header: the precompiled code beside the IL.
+            Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, $"{task.FullName} is not ReadyToRun");
+        }
+    }
 
     [Fact]
     public async Task AProjectFromTheTemplate_BuiltFromTheLocalFeedAlone_CountsNoSocketDropsAsTheKernelDoes()

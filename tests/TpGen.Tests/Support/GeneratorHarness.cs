@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
+using TpGen.Analyzers;
 using TpGen.Generation;
 
 namespace TpGen.Tests.Support;
@@ -95,9 +96,26 @@ internal static class GeneratorHarness
 /// <summary>The generator's output: its run result, the compilation with generated code, and the generator's diagnostics.</summary>
 internal sealed record GeneratorOutcome(GeneratorDriverRunResult Result, Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics)
 {
-    public IEnumerable<Diagnostic> Errors => GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
+    private ImmutableArray<Diagnostic>? _analyzerDiagnostics;
+
+    /// <summary>The analyzer's diagnostics on the compiled result, as a build reports them (run on first use: it binds every tree).</summary>
+    public ImmutableArray<Diagnostic> AnalyzerDiagnostics => _analyzerDiagnostics ??=
+        Output.WithAnalyzers([new TracepointClassAnalyzer()]).GetAnalyzerDiagnosticsAsync(Xunit.TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>What TpGen says in a build: the generator's diagnostics and the analyzer's.</summary>
+    public IEnumerable<Diagnostic> Diagnostics => GeneratorDiagnostics.Concat(AnalyzerDiagnostics);
+
+    public IEnumerable<Diagnostic> Errors => Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
 
     public string GeneratedSource => string.Join("\n", Result.GeneratedTrees.Select(t => t.ToString()));
+
+    /// <summary>The source text a diagnostic points at (generator diagnostics carry a path and span, not a tree).</summary>
+    public string TextAt(Diagnostic diagnostic)
+    {
+        string path = diagnostic.Location.GetLineSpan().Path;
+        SyntaxTree tree = Output.SyntaxTrees.Single(t => t.FilePath == path);
+        return tree.GetText(Xunit.TestContext.Current.CancellationToken).ToString(diagnostic.Location.SourceSpan);
+    }
 
     /// <summary>Diagnostics of the compiled result (user code plus generated code), warnings and errors only.</summary>
     public IEnumerable<Diagnostic> CompileProblems => Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning);

@@ -65,6 +65,9 @@ internal sealed class ScratchProject : IDisposable
 
     public string Assembly => Path.Combine(ProjectDirectory, "bin", "Debug", "net10.0", Name + ".dll");
 
+    /// <summary>Replaces the project's source (Probes.cs), as an edit between two builds.</summary>
+    public void WriteSource(string source) => File.WriteAllText(Path.Combine(ProjectDirectory, "Probes.cs"), source);
+
     /// <summary>Adds a snapshot to the project's Tracepoints/ folder.</summary>
     public void AddSnapshot(string system, string name, string text)
     {

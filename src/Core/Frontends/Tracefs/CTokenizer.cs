@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Text;
 
 namespace TpGen.Frontends.Tracefs;
@@ -98,51 +97,89 @@ internal static class CTokenizer
         return true;
     }
 
+    /// <summary>
+    /// Reads a string or character literal with C's escapes, as the compiler that built the
+    /// kernel read it (gcc; a format file spells its print fmt as the kernel source does). The
+    /// literal stands for bytes: characters written as themselves are their UTF-8, an escape is
+    /// one byte (<c>\x</c> takes every hex digit that follows and, as gcc does, keeps the low
+    /// byte; an octal escape takes up to three digits), <c>\u</c> and <c>\U</c> are code points,
+    /// and an escape C does not define stands for its character, as gcc reads it (with a warning).
+    /// The bytes are then read as UTF-8, as the runtime reads the kernel's strings.
+    /// </summary>
     private static bool TryReadQuoted(string text, ref int i, out string value, out int errorOffset, out string error)
     {
         char quote = text[i];
         int start = i;
         i++;
-        var decoded = new StringBuilder();
+        var bytes = new List<byte>();
         while (i < text.Length && text[i] != quote)
         {
             char c = text[i];
             // The kernel prints some format strings with real line breaks inside the quotes.
-            if (c != '\\')
+            if (c < 0x80 && c != '\\')
             {
-                decoded.Append(c);
+                bytes.Add((byte)c);
                 i++;
                 continue;
             }
+            if (c != '\\')
+            {
+                int length = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+                bytes.AddRange(Encoding.UTF8.GetBytes(text.Substring(i, length)));
+                i += length;
+                continue;
+            }
 
+            int escapeStart = i;
             i++;
             if (i >= text.Length)
                 break;
             char e = text[i];
             switch (e)
             {
-                case 'n': decoded.Append('\n'); i++; break;
-                case 't': decoded.Append('\t'); i++; break;
-                case 'r': decoded.Append('\r'); i++; break;
-                case 'a': decoded.Append('\a'); i++; break;
-                case 'b': decoded.Append('\b'); i++; break;
-                case 'f': decoded.Append('\f'); i++; break;
-                case 'v': decoded.Append('\v'); i++; break;
-                case 'e': decoded.Append('\u001b'); i++; break;
+                case 'n': bytes.Add((byte)'\n'); i++; break;
+                case 't': bytes.Add((byte)'\t'); i++; break;
+                case 'r': bytes.Add((byte)'\r'); i++; break;
+                case 'a': bytes.Add(7); i++; break;
+                case 'b': bytes.Add(8); i++; break;
+                case 'f': bytes.Add(12); i++; break;
+                case 'v': bytes.Add(11); i++; break;
+                case 'e': bytes.Add(27); i++; break;
                 case 'x':
                 {
                     i++;
-                    int digitsStart = i;
-                    while (i < text.Length && i - digitsStart < 2 && IsHexDigit(text[i]))
-                        i++;
+                    int digitsStart = i, v = 0;
+                    while (i < text.Length && IsHexDigit(text[i]))
+                        v = (v << 4 | HexValue(text[i++])) & 0xFF;
                     if (i == digitsStart)
                     {
-                        errorOffset = digitsStart;
+                        errorOffset = escapeStart;
                         error = "\\x escape without hex digits";
                         value = "";
                         return false;
                     }
-                    decoded.Append((char)int.Parse(text.Substring(digitsStart, i - digitsStart), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                    bytes.Add((byte)v);
+                    break;
+                }
+                case 'u' or 'U':
+                {
+                    int digits = e == 'u' ? 4 : 8;
+                    i++;
+                    long codePoint = 0;
+                    int n = 0;
+                    while (n < digits && i < text.Length && IsHexDigit(text[i]))
+                    {
+                        codePoint = codePoint * 16 + HexValue(text[i++]);
+                        n++;
+                    }
+                    if (n < digits || codePoint > 0x10FFFF || codePoint is >= 0xD800 and <= 0xDFFF)
+                    {
+                        errorOffset = escapeStart;
+                        error = $"\\{e} escape is not a code point ({digits} hex digits)";
+                        value = "";
+                        return false;
+                    }
+                    bytes.AddRange(Encoding.UTF8.GetBytes(char.ConvertFromUtf32((int)codePoint)));
                     break;
                 }
                 case >= '0' and <= '7':
@@ -154,13 +191,14 @@ internal static class CTokenizer
                         i++;
                         n++;
                     }
-                    decoded.Append((char)(v & 0xFF));
+                    bytes.Add((byte)(v & 0xFF));
                     break;
                 }
                 default:
-                    // \\ \" \' \? and anything else stand for themselves.
-                    decoded.Append(e);
-                    i++;
+                    // \\ \" \' \? stand for themselves, and so does an escape C does not define.
+                    int length = char.IsHighSurrogate(e) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+                    bytes.AddRange(Encoding.UTF8.GetBytes(text.Substring(i, length)));
+                    i += length;
                     break;
             }
         }
@@ -174,11 +212,13 @@ internal static class CTokenizer
         }
 
         i++;
-        value = decoded.ToString();
+        value = Encoding.UTF8.GetString(bytes.ToArray());
         errorOffset = 0;
         error = "";
         return true;
     }
+
+    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
     private static bool IsHexDigit(char c) => c is (>= '0' and <= '9') or (>= 'a' and <= 'f') or (>= 'A' and <= 'F');
 }

@@ -1,0 +1,63 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using TpGen.Schema;
+
+namespace TpGen.Generation;
+
+/// <summary>
+/// Reads a <c>[Tracepoint]</c> attribute's arguments, for the generator and the analyzer alike,
+/// so they agree on what is valid: the analyzer reports what this finds wrong, the generator
+/// leaves such attributes out.
+/// </summary>
+internal static class TracepointAttributeReader
+{
+    /// <summary>The attribute's named arguments (its settable properties), by name.</summary>
+    public static class NamedArguments
+    {
+        /// <summary>The event class, for kernels whose BTF cannot tell it.</summary>
+        public const string Class = nameof(Class);
+    }
+
+    public static TracepointArguments Read(AttributeData attribute)
+    {
+        string? system = null, name = null;
+        if (attribute.ConstructorArguments.Length == 2)
+        {
+            system = attribute.ConstructorArguments[0].Value as string;
+            name = attribute.ConstructorArguments[1].Value as string;
+        }
+
+        var options = TracepointOptions.Default;
+        var problems = new List<InvalidArgument>();
+        if (!TraceNames.IsSystem(system))
+            problems.Add(new InvalidArgument("system", system));
+        if (!TraceNames.IsEvent(name))
+            problems.Add(new InvalidArgument("event", name));
+        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+        {
+            // One case per named argument of TracepointAttribute; an unknown name is a compile error already.
+            switch (named.Key)
+            {
+                case NamedArguments.Class:
+                    string? eventClass = named.Value.Value as string;
+                    if (eventClass is not null && !TraceNames.IsClass(eventClass))
+                        problems.Add(new InvalidArgument("event class", eventClass));
+                    else
+                        options = options with { Class = eventClass };
+                    break;
+            }
+        }
+        return new TracepointArguments(system, name, options, problems);
+    }
+}
+
+/// <summary>An attribute argument that is not a tracepoint name: which one (system, event, event class) and its value.</summary>
+internal readonly record struct InvalidArgument(string Argument, string? Value);
+
+/// <summary>What one <c>[Tracepoint]</c> says; <see cref="Problems"/> is empty when all of it is valid.</summary>
+internal sealed record TracepointArguments(string? System, string? Name, TracepointOptions Options, IReadOnlyList<InvalidArgument> Problems)
+{
+    public bool IsValid => Problems.Count == 0;
+
+    public string Key => System + ":" + Name;
+}

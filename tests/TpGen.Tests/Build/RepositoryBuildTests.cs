@@ -1,0 +1,36 @@
+using System;
+using System.IO;
+using TpGen.Tests.Support;
+using Xunit;
+
+namespace TpGen.Tests.Build;
+
+/// <summary>Projects in this repository build the way a user builds them, output directory and all.</summary>
+public sealed class RepositoryBuildTests
+{
+    [Theory]
+    [InlineData("build")]
+    [InlineData("publish")]
+    public void DropWatch_WithAnOutputDirectory_PutsItsAssemblyAndBpfObjectThere(string verb)
+    {
+        KernelFacility.RequireClang();
+        DirectoryInfo output = Directory.CreateTempSubdirectory("tpgen-dropwatch-" + verb + "-");
+        try
+        {
+            // -o gives OutputPath to every project DropWatch references; the build tasks must still be where FromSource loads them.
+            ProgramResult result = new IsolatedDotnet(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)).Run(Fixtures.RepositoryRoot,
+                [verb, Path.Combine("samples", "DropWatch"), "-c", Fixtures.BuildConfiguration, "-o", output.FullName, "--no-restore", "-nodeReuse:false", "-v:q", "-clp:NoSummary"]);
+
+            IsolatedDotnet.Succeeded(result, $"dotnet {verb} samples/DropWatch -o");
+            Assert.True(File.Exists(Path.Combine(output.FullName, "DropWatch.dll")), $"no DropWatch.dll in {output.FullName}");
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(output.FullName, "bpf"), "DropWatch.SkbDrops.*.bpf.o"));
+            // The generator and the build tasks are the build's, not the application's.
+            Assert.False(File.Exists(Path.Combine(output.FullName, "TpGen.Generator.dll")));
+            Assert.False(File.Exists(Path.Combine(output.FullName, "TpGen.Build.dll")));
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+}
