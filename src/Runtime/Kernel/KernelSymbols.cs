@@ -16,6 +16,9 @@ public sealed class KernelSymbols
 {
     private static KernelSymbols? s_default;
 
+    [ThreadStatic]
+    private static KernelSymbols? t_current;
+
     private readonly ulong[] _addresses;
     private readonly string[] _names;
     private readonly string?[] _modules;
@@ -29,6 +32,21 @@ public sealed class KernelSymbols
 
     /// <summary>The running kernel's symbols, read from <c>/proc/kallsyms</c> on first use (empty when unreadable).</summary>
     public static KernelSymbols Default => LazyInitializer.EnsureInitialized(ref s_default, () => Load("/proc/kallsyms"));
+
+    /// <summary>The table that text formatting on the calling thread uses: <see cref="Default"/>, or the one a <see cref="Use"/> scope set.</summary>
+    public static KernelSymbols Current => t_current ?? Default;
+
+    /// <summary>
+    /// Makes text formatting on the calling thread (<c>%pS</c> and friends) use <paramref name="symbols"/>
+    /// (e.g. a trace file's, recorded on another machine) until the returned scope is disposed.
+    /// </summary>
+    public static IDisposable Use(KernelSymbols symbols)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        KernelSymbols? previous = t_current;
+        t_current = symbols;
+        return new Scope(previous);
+    }
 
     /// <summary>The number of symbols with a known address.</summary>
     public int Count => _addresses.Length;
@@ -97,5 +115,18 @@ public sealed class KernelSymbols
         size = _addresses[next] - _addresses[index];
         module = _modules[index];
         return true;
+    }
+
+    private sealed class Scope(KernelSymbols? previous) : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            t_current = previous;
+        }
     }
 }
