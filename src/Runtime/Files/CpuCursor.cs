@@ -33,6 +33,9 @@ internal sealed class CpuCursor
     private int _position;
     private int _end;
     private ulong _time;
+    private bool _pendingLoss;
+    private long? _pendingCount;
+    private bool _heldRecord;
 
     public CpuCursor(TraceDataFile file, TraceFileCpu cpu)
     {
@@ -61,23 +64,37 @@ internal sealed class CpuCursor
     /// <summary>For a loss: how many events, or null when the kernel did not store the count.</summary>
     public long? LossCount { get; private set; }
 
+    /// <summary>For a loss: where the page that reports it begins in the CPU's (decompressed) data.</summary>
+    public long LossDataOffset { get; private set; }
+
+    /// <summary>For a loss: the file offset of the page that reports it, or of its compressed chunk.</summary>
+    public long LossFileOffset { get; private set; }
+
     /// <summary>Where the current page begins in the CPU's (decompressed) data.</summary>
     public long PageDataOffset => _blockDataOffset + _page;
 
     /// <summary>The file offset of the current page, or of its compressed chunk.</summary>
     public long PageFileOffset => _cpu.IsCompressed ? _chunkFileOffset : _cpu.FileOffset + PageDataOffset;
 
-    /// <summary>Moves to the next record or loss; false at the end of the CPU's data.</summary>
+    /// <summary>
+    /// Moves to the next record or loss; false at the end of the CPU's data. A loss comes just
+    /// before the first record of the page that reports it, with that record's time (where
+    /// trace-cmd report prints it), or at the page's end when the page holds no record.
+    /// </summary>
     public bool Next()
     {
+        if (_heldRecord)
+        {
+            _heldRecord = false;
+            IsLoss = false;
+            return true;
+        }
         while (true)
         {
             if (_page >= 0 && NextEvent())
                 return true;
             if (!NextPage())
                 return false;
-            if (IsLoss)
-                return true;
         }
     }
 
@@ -141,6 +158,15 @@ internal sealed class CpuCursor
                     break;
             }
         }
+        if (_pendingLoss)
+        {
+            _pendingLoss = false;
+            IsLoss = true;
+            LossCount = _pendingCount;
+            Timestamp = _adjustTime ? _file.AdjustTimestamp(_time) : _time;
+            _position = _end;
+            return true;
+        }
         _page = -1;
         return false;
     }
@@ -154,6 +180,13 @@ internal sealed class CpuCursor
         Timestamp = _adjustTime ? _file.AdjustTimestamp(_time) : _time;
         RecordOffset = start;
         RecordLength = length;
+        if (_pendingLoss)
+        {
+            _pendingLoss = false;
+            IsLoss = true;
+            LossCount = _pendingCount;
+            _heldRecord = true;
+        }
         return true;
     }
 
@@ -171,7 +204,6 @@ internal sealed class CpuCursor
             throw Damaged($"its commit word gives {size} bytes of events, more than the {_pageSize - _headerSize} a page holds");
         _position = _page + _headerSize;
         _end = _position + (int)size;
-        IsLoss = false;
         if ((commit & TraceFileLayout.MissedEvents) == 0)
             return true;
         long? count = null;
@@ -183,9 +215,10 @@ internal sealed class CpuCursor
                 ? (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(_block.AsSpan(_end)), long.MaxValue)
                 : BinaryPrimitives.ReadUInt32LittleEndian(_block.AsSpan(_end));
         }
-        IsLoss = true;
-        LossCount = count;
-        Timestamp = _adjustTime ? _file.AdjustTimestamp(_time) : _time;
+        _pendingLoss = true;
+        _pendingCount = count;
+        LossDataOffset = PageDataOffset;
+        LossFileOffset = PageFileOffset;
         return true;
     }
 

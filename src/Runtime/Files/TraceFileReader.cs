@@ -53,8 +53,8 @@ public readonly ref struct TraceFileRecord
 /// </summary>
 /// <param name="Cpu">The CPU whose events were lost.</param>
 /// <param name="Count">How many, or null where the kernel flagged the loss without room on the page to store the count.</param>
-/// <param name="Timestamp">The time of the first page after the loss (the loss happened before it).</param>
-/// <param name="DataOffset">Where that page begins in the CPU's (decompressed) data.</param>
+/// <param name="Timestamp">The time of the first record after the loss (the loss happened before it).</param>
+/// <param name="DataOffset">Where the page that reports the loss begins in the CPU's (decompressed) data.</param>
 /// <param name="FileOffset">Where that page (or, compressed, its chunk) begins in the file.</param>
 public readonly record struct TraceFileLoss(int Cpu, long? Count, ulong Timestamp, long DataOffset, long FileOffset);
 
@@ -105,7 +105,7 @@ public sealed class TraceFileReader
         get
         {
             CpuCursor cursor = _cursors[_current];
-            return new TraceFileLoss(cursor.Cpu, cursor.LossCount, cursor.Timestamp, cursor.PageDataOffset, cursor.PageFileOffset);
+            return new TraceFileLoss(cursor.Cpu, cursor.LossCount, cursor.Timestamp, cursor.LossDataOffset, cursor.LossFileOffset);
         }
     }
 
