@@ -91,6 +91,35 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Events a recording lost before the next records of <paramref name="cpu"/> (<c>tpgen report</c>):
+    /// in text, the line trace-cmd report prints; in JSON, an object with <c>lost</c> (null when the
+    /// kernel did not store the count); counted only with <c>--count-by</c>.
+    /// </summary>
+    public void WriteLost(int cpu, long? count, ulong timestampNanoseconds)
+    {
+        Lost += count ?? 0;
+        if (_mode == TraceMode.Text)
+        {
+            _text.WriteLine(count is long known ? $"CPU:{cpu} [{known} EVENTS DROPPED]" : $"CPU:{cpu} [EVENTS DROPPED]");
+        }
+        else if (_mode == TraceMode.Json)
+        {
+            Utf8JsonWriter json = _json!;
+            json.WriteStartObject();
+            json.WriteNumber("time", timestampNanoseconds / 1e9);
+            json.WriteNumber("cpu", cpu);
+            if (count is long known)
+                json.WriteNumber("lost", known);
+            else
+                json.WriteNull("lost");
+            json.WriteEndObject();
+            json.Flush();
+            json.Reset();
+            _stream.WriteByte((byte)'\n');
+        }
+    }
+
     /// <summary>The <c>--count-by</c> table, most frequent first.</summary>
     public void WriteCounts()
     {
