@@ -330,6 +330,7 @@ public ref partial struct TraceTextWriter
     }
 
     /// <summary>The kernel's number(): sign, 0x prefix, zero or space padding, precision as a minimum digit count.</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     private void Number(ulong magnitude, bool negative, in FormatSpec spec, int radix, bool upper)
     {
         FormatFlags flags = spec.Flags;
@@ -372,12 +373,36 @@ public ref partial struct TraceTextWriter
         Span<char> digits = stackalloc char[24];
         int count = 0;
         string alphabet = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-        do
+        // Shifts for 16 and 8, and a division by the constant 10 (a multiplication), rather than
+        // a division by a variable radix per digit: pointers print 16 digits each.
+        switch (radix)
         {
-            digits[count++] = alphabet[(int)(magnitude % (ulong)radix)];
-            magnitude /= (ulong)radix;
+            case 16:
+                do
+                {
+                    digits[count++] = alphabet[(int)(magnitude & 0xF)];
+                    magnitude >>= 4;
+                }
+                while (magnitude != 0);
+                break;
+            case 8:
+                do
+                {
+                    digits[count++] = alphabet[(int)(magnitude & 0x7)];
+                    magnitude >>= 3;
+                }
+                while (magnitude != 0);
+                break;
+            default:
+                do
+                {
+                    ulong quotient = magnitude / 10;
+                    digits[count++] = alphabet[(int)(magnitude - quotient * 10)];
+                    magnitude = quotient;
+                }
+                while (magnitude != 0);
+                break;
         }
-        while (magnitude != 0);
 
         if (count > precision)
             precision = count;
@@ -403,8 +428,16 @@ public ref partial struct TraceTextWriter
             width = 0;
         }
         Repeat('0', precision - count);
-        for (int i = count - 1; i >= 0; i--)
-            Char(digits[i]);
+        if (_overflowed || _position + count > _destination.Length)
+        {
+            _overflowed = true;
+            return;
+        }
+        // The digits were found least significant first.
+        Span<char> target = _destination.Slice(_position, count);
+        for (int i = 0; i < count; i++)
+            target[count - 1 - i] = digits[i];
+        _position += count;
         Repeat(' ', width);
     }
 
