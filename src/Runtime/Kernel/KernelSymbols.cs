@@ -22,6 +22,7 @@ public sealed class KernelSymbols
     private readonly ulong[] _addresses;
     private readonly string[] _names;
     private readonly string?[] _modules;
+    private long _last;
 
     private KernelSymbols(ulong[] addresses, string[] names, string?[] modules)
     {
@@ -97,6 +98,18 @@ public sealed class KernelSymbols
         name = "";
         offset = size = 0;
         module = null;
+        // Traced code addresses repeat (the same drop site, the same caller): the last symbol
+        // found is tried first, as its first index and the index after it in one 64-bit word.
+        long last = Interlocked.Read(ref _last);
+        int first = (int)(last >> 32), after = (int)last;
+        if (after > first && address >= _addresses[first] && address < _addresses[after])
+        {
+            name = _names[first];
+            offset = address - _addresses[first];
+            size = _addresses[after] - _addresses[first];
+            module = _modules[first];
+            return true;
+        }
         int index = Array.BinarySearch(_addresses, address);
         if (index < 0)
             index = ~index - 1;
@@ -114,6 +127,7 @@ public sealed class KernelSymbols
         offset = address - _addresses[index];
         size = _addresses[next] - _addresses[index];
         module = _modules[index];
+        Interlocked.Exchange(ref _last, (long)index << 32 | (uint)next);
         return true;
     }
 
