@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -11,11 +10,12 @@ namespace TpGen.Tool.Recording;
 
 /// <summary>
 /// Moves a tracefs instance's ring-buffer pages into one file per CPU, as trace-cmd does: splice
-/// full pages from each CPU's <c>trace_pipe_raw</c> into a pipe (the kernel hands the pages over
-/// without copying them), read them from the pipe, note lost events from each page's commit word,
-/// and append them to the CPU's file. One thread serves every CPU: it sleeps in poll() until a CPU's
-/// buffer is <c>buffer_percent</c> full (or a short timeout passes), so the traced workload pays no
-/// wakeup per event. At the end, with the buffer stopped, the last partial pages are read too.
+/// full pages from each CPU's <c>trace_pipe_raw</c> into a pipe and from the pipe into the CPU's
+/// file, so no page is copied through user space. One thread serves every CPU: it sleeps in poll()
+/// until a CPU's buffer is <c>buffer_percent</c> full (or a short timeout passes), so the traced
+/// workload pays no wakeup per event. At the end, with the buffer stopped, the pages the kernel
+/// was still filling are read too. Lost events stay marked in the pages' commit words; the
+/// recording's summary reads them back from the finished file.
 /// </summary>
 internal sealed class PageRecorder : IDisposable
 {
@@ -24,25 +24,17 @@ internal sealed class PageRecorder : IDisposable
 
     private const int PipeSize = 1 << 20;
 
-    // The page header's commit word (kernel/trace/ring_buffer.c): events were lost before this
-    // page, and their count is stored after the page's data.
-    private const ulong MissedEvents = 1UL << 31;
-    private const ulong MissedStored = 1UL << 30;
-    private const ulong CommitMask = (1UL << 27) - 1;
-
     private readonly Cpu[] _cpus;
     private readonly int _pageSize;
-    private readonly int _commitOffset;
-    private readonly int _commitSize;
-    private readonly byte[] _buffer;
+    private readonly byte[] _page;
+    private readonly Interop.Pipes.PollFd[] _poll;
     private readonly SafeFileHandle _wakeRead;
     private readonly SafeFileHandle _wakeWrite;
 
-    public PageRecorder(TraceInstance instance, IReadOnlyList<int> cpus, int pageSize, int commitOffset, int commitSize, string temporaryPrefix)
+    public PageRecorder(TraceInstance instance, IReadOnlyList<int> cpus, int pageSize, string temporaryPrefix)
     {
         _pageSize = pageSize;
-        _commitOffset = commitOffset;
-        _commitSize = commitSize;
+        _page = new byte[pageSize];
         (_wakeRead, _wakeWrite) = Interop.Pipes.CreatePipe(Interop.Pipes.CloseOnExec | Interop.Pipes.NonBlocking);
         _cpus = new Cpu[cpus.Count];
         try
@@ -55,23 +47,28 @@ internal sealed class PageRecorder : IDisposable
             Dispose();
             throw;
         }
-        int pipeSize = PipeSize;
+        // poll() watches every CPU that has a buffer, and the pipe that Run's cancellation writes to.
+        var watched = new List<Interop.Pipes.PollFd>();
         foreach (Cpu cpu in _cpus)
         {
             if (cpu.Raw is not null)
-                pipeSize = Math.Min(pipeSize, cpu.PipeCapacity);
+                watched.Add(new Interop.Pipes.PollFd { Fd = (int)cpu.Raw.DangerousGetHandle(), Events = Interop.Pipes.PollIn });
         }
-        _buffer = new byte[Math.Max(pipeSize, pageSize)];
+        watched.Add(new Interop.Pipes.PollFd { Fd = (int)_wakeRead.DangerousGetHandle(), Events = Interop.Pipes.PollIn });
+        _poll = watched.ToArray();
     }
 
     /// <summary>Pages written, over all CPUs.</summary>
-    public long Pages { get; private set; }
-
-    /// <summary>Events the kernel reported lost (overwritten before they were read), per CPU.</summary>
-    public SortedDictionary<int, long> LostEvents { get; } = new();
-
-    /// <summary>Pages that said events were lost without room to say how many.</summary>
-    public int LossesOfUnknownCount { get; private set; }
+    public long Pages
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (Cpu cpu in _cpus)
+                bytes += cpu.Written;
+            return bytes / _pageSize;
+        }
+    }
 
     /// <summary>The CPUs and their files of pages.</summary>
     public IEnumerable<(int Cpu, string Path)> Files
@@ -98,7 +95,6 @@ internal sealed class PageRecorder : IDisposable
         {
             MoveFullPages(cpu);
             MoveLastPages(cpu);
-            cpu.Output.Flush();
         }
     }
 
@@ -123,44 +119,21 @@ internal sealed class PageRecorder : IDisposable
         Interop.Pipes.Write(_wakeWrite, &one, 1);
     }
 
+    // The handles polled stay open until Dispose, which follows Run.
     private unsafe void Wait()
     {
-        var descriptors = new Interop.Pipes.PollFd[_cpus.Length + 1];
-        var held = new List<SafeHandle>();
-        try
-        {
-            int count = 0;
-            foreach (Cpu cpu in _cpus)
-            {
-                if (cpu.Raw is null)
-                    continue;
-                bool added = false;
-                cpu.Raw.DangerousAddRef(ref added);
-                held.Add(cpu.Raw);
-                descriptors[count++] = new Interop.Pipes.PollFd { Fd = (int)cpu.Raw.DangerousGetHandle(), Events = Interop.Pipes.PollIn };
-            }
-            bool wakeAdded = false;
-            _wakeRead.DangerousAddRef(ref wakeAdded);
-            held.Add(_wakeRead);
-            descriptors[count++] = new Interop.Pipes.PollFd { Fd = (int)_wakeRead.DangerousGetHandle(), Events = Interop.Pipes.PollIn };
-            fixed (Interop.Pipes.PollFd* pointer = descriptors)
-                Interop.Pipes.Poll(pointer, (nuint)count, PollMilliseconds);
-        }
-        finally
-        {
-            foreach (SafeHandle handle in held)
-                handle.DangerousRelease();
-        }
+        fixed (Interop.Pipes.PollFd* pointer = _poll)
+            Interop.Pipes.Poll(pointer, (nuint)_poll.Length, PollMilliseconds);
     }
 
     // Whole pages only (the kernel's splice of trace_pipe_raw never hands over a page being written).
-    private unsafe void MoveFullPages(Cpu cpu)
+    private void MoveFullPages(Cpu cpu)
     {
         if (cpu.Raw is null)
             return;
         while (true)
         {
-            nint moved = Interop.Pipes.Splice(cpu.Raw, IntPtr.Zero, cpu.PipeWrite!, IntPtr.Zero, (nuint)_buffer.Length, Interop.Pipes.SpliceMove | Interop.Pipes.SpliceNonBlocking);
+            nint moved = Interop.Pipes.Splice(cpu.Raw, IntPtr.Zero, cpu.PipeWrite!, IntPtr.Zero, (nuint)cpu.PipeCapacity, Interop.Pipes.SpliceMove | Interop.Pipes.SpliceNonBlocking);
             if (moved < 0)
             {
                 int error = Marshal.GetLastPInvokeError();
@@ -172,27 +145,32 @@ internal sealed class PageRecorder : IDisposable
             }
             if (moved == 0)
                 return;
-            int done = 0;
-            fixed (byte* buffer = _buffer)
-            {
-                while (done < moved)
-                {
-                    nint read = Interop.Pipes.Read(cpu.PipeRead!, buffer + done, (nuint)(moved - done));
-                    if (read <= 0)
-                    {
-                        int error = Marshal.GetLastPInvokeError();
-                        if (read < 0 && error == Interop.Pipes.EINTR)
-                            continue;
-                        throw new RecordException(RecordProblem.ReadFailed, $"reading the pages of CPU {cpu.Number} from their pipe failed: {(read < 0 ? Marshal.GetPInvokeErrorMessage(error) : "end of pipe")}");
-                    }
-                    done += (int)read;
-                }
-            }
-            Consume(cpu, _buffer.AsSpan(0, done));
+            if (moved % _pageSize != 0)
+                throw new RecordException(RecordProblem.ReadFailed, $"{cpu.RawPath} gave {moved} bytes, not a whole number of {_pageSize}-byte pages");
+            Drain(cpu, moved);
         }
     }
 
-    // With the buffer stopped: the page the kernel was writing, read (copied) page by page.
+    // From the pipe into the CPU's file, at the file's end.
+    private static unsafe void Drain(Cpu cpu, nint length)
+    {
+        while (length > 0)
+        {
+            long offset = cpu.Written;
+            nint moved = Interop.Pipes.Splice(cpu.PipeRead!, IntPtr.Zero, cpu.File, (IntPtr)(&offset), (nuint)length, Interop.Pipes.SpliceMove);
+            if (moved <= 0)
+            {
+                int error = Marshal.GetLastPInvokeError();
+                if (moved < 0 && error == Interop.Pipes.EINTR)
+                    continue;
+                throw new RecordException(RecordProblem.OutputFailed, $"writing CPU {cpu.Number}'s pages to {cpu.TemporaryPath} failed: {(moved < 0 ? Marshal.GetPInvokeErrorMessage(error) : "nothing written")}");
+            }
+            cpu.Written += moved;
+            length -= moved;
+        }
+    }
+
+    // With the buffer stopped: the pages the kernel was still writing, read (copied) one by one.
     private unsafe void MoveLastPages(Cpu cpu)
     {
         if (cpu.Raw is null)
@@ -200,8 +178,8 @@ internal sealed class PageRecorder : IDisposable
         for (int pages = 0; pages < 1 << 20; pages++)
         {
             nint read;
-            fixed (byte* buffer = _buffer)
-                read = Interop.Pipes.Read(cpu.Raw, buffer, (nuint)_pageSize);
+            fixed (byte* page = _page)
+                read = Interop.Pipes.Read(cpu.Raw, page, (nuint)_pageSize);
             if (read < 0)
             {
                 int error = Marshal.GetLastPInvokeError();
@@ -215,35 +193,15 @@ internal sealed class PageRecorder : IDisposable
                 return;
             if (read != _pageSize)
                 throw new RecordException(RecordProblem.ReadFailed, $"{cpu.RawPath} gave {read} bytes where a page is {_pageSize}");
-            Consume(cpu, _buffer.AsSpan(0, _pageSize));
-        }
-    }
-
-    private void Consume(Cpu cpu, ReadOnlySpan<byte> pages)
-    {
-        if (pages.Length % _pageSize != 0)
-            throw new RecordException(RecordProblem.ReadFailed, $"{cpu.RawPath} gave {pages.Length} bytes, not a whole number of {_pageSize}-byte pages");
-        for (int at = 0; at < pages.Length; at += _pageSize)
-        {
-            ReadOnlySpan<byte> page = pages.Slice(at, _pageSize);
-            ulong commit = _commitSize == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(page.Slice(_commitOffset)) : BinaryPrimitives.ReadUInt32LittleEndian(page.Slice(_commitOffset));
-            if (commit == 0)
-                continue;
-            if ((commit & MissedEvents) != 0)
+            try
             {
-                int end = _commitOffset + _commitSize + (int)(commit & CommitMask);
-                if ((commit & MissedStored) != 0 && end + _commitSize <= page.Length)
-                {
-                    long count = _commitSize == 8 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(page.Slice(end)) : BinaryPrimitives.ReadUInt32LittleEndian(page.Slice(end));
-                    LostEvents[cpu.Number] = LostEvents.GetValueOrDefault(cpu.Number) + count;
-                }
-                else
-                {
-                    LossesOfUnknownCount++;
-                }
+                RandomAccess.Write(cpu.File, _page, cpu.Written);
             }
-            cpu.Output.Write(page);
-            Pages++;
+            catch (IOException e)
+            {
+                throw new RecordException(RecordProblem.OutputFailed, $"writing CPU {cpu.Number}'s pages to {cpu.TemporaryPath} failed: {e.Message}", e);
+            }
+            cpu.Written += _pageSize;
         }
     }
 
@@ -270,7 +228,7 @@ internal sealed class PageRecorder : IDisposable
             }
             try
             {
-                Output = new FileStream(temporaryPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+                File = System.IO.File.OpenHandle(temporaryPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -293,14 +251,17 @@ internal sealed class PageRecorder : IDisposable
 
         public int PipeCapacity { get; }
 
-        public FileStream Output { get; private set; } = null!;
+        public SafeFileHandle File { get; } = null!;
+
+        /// <summary>Bytes in the file so far.</summary>
+        public long Written { get; set; }
 
         public void Dispose()
         {
             Raw?.Dispose();
             PipeRead?.Dispose();
             PipeWrite?.Dispose();
-            Output?.Dispose();
+            File?.Dispose();
         }
     }
 }

@@ -83,14 +83,14 @@ internal static class RecordSession
 
                 headerPage = ReadText(instance.Exists(Path.Combine("events", "header_page")) ? instance.PathOf(Path.Combine("events", "header_page")) : Path.Combine(Tracefs.EventsDirectory, "header_page"));
                 headerEvent = ReadText(instance.Exists(Path.Combine("events", "header_event")) ? instance.PathOf(Path.Combine("events", "header_event")) : Path.Combine(Tracefs.EventsDirectory, "header_event"));
-                (int commitOffset, int commitSize) = CommitWord(headerPage);
+                CommitWord(headerPage);
                 if (instance.Exists("trace_clock") && instance.Read("trace_clock") is var clocks && clocks.IndexOf('[') is >= 0 and var open && clocks.IndexOf(']', open) is > 0 and var close)
                     clock = clocks.Substring(open + 1, close - open - 1);
                 cpus = instance.Cpus();
                 if (cpus.Count == 0)
                     throw new RecordException(RecordProblem.Refused, $"{instance.PathOf("per_cpu")} lists no CPUs");
 
-                recorder = new PageRecorder(instance, cpus, pageSize, commitOffset, commitSize, temporary);
+                recorder = new PageRecorder(instance, cpus, pageSize, temporary);
                 try
                 {
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -189,14 +189,14 @@ internal static class RecordSession
         error.WriteLine($"tpgen record: {reader.RecordCount} events on {file.Cpus.Count} CPU(s) in {recorded.TotalSeconds:0.0} s, {recorder.Pages} pages, {new FileInfo(output).Length / 1024} KiB in {shown}; {losses}");
     }
 
-    /// <summary>Where the page header's commit word is and how long it is (the kernel's long), from header_page.</summary>
-    private static (int Offset, int Size) CommitWord(string headerPage)
+    /// <summary>Checks that the kernel's page header has the commit word a reader of the file needs (the kernel's long).</summary>
+    private static void CommitWord(string headerPage)
     {
         (EquatableArray<FieldSpec>? fields, EquatableArray<FormatDiagnostic> _) = FormatFileReader.ReadHeaderPage(headerPage, "header_page");
         foreach (FieldSpec field in fields ?? EquatableArray<FieldSpec>.Empty)
         {
             if (field.Name == "commit" && field.Size is 4 or 8)
-                return (field.Offset, field.Size);
+                return;
         }
         throw new RecordException(RecordProblem.Refused, "the kernel's events/header_page has no commit word of 4 or 8 bytes; this kernel's ring buffer is not one TpGen knows");
     }
