@@ -65,7 +65,7 @@ internal static class RecordSession
         IReadOnlyList<int> cpus;
         try
         {
-            using (TraceInstance instance = TraceInstance.Create(Tracefs.Root))
+            using (TraceInstance instance = TraceInstance.Create(Tracefs.Root, error))
             {
                 pageSize = Environment.SystemPageSize;
                 if (instance.Exists("buffer_subbuf_size_kb") && instance.Read("buffer_subbuf_size_kb").Trim() != (pageSize / 1024).ToString(CultureInfo.InvariantCulture))

@@ -7,10 +7,11 @@ using System.Linq;
 namespace TpGen.Tool.Recording;
 
 /// <summary>
-/// A tracefs instance of <c>tpgen record</c>'s own (<c>instances/tpgen-record-PID</c>): a ring
+/// A tracefs instance of <c>tpgen record</c>'s own (<c>instances/tpgen-record-PID-N</c>): a ring
 /// buffer with its own events, filters and per-CPU <c>trace_pipe_raw</c>, so recording neither
-/// disturbs nor sees what others trace. Removing it on dispose frees the buffer; instances left by
-/// a killed recorder are removed by the next one.
+/// disturbs nor sees what others trace. Removing it on dispose frees the buffer. An instance left
+/// by a recorder that was killed is named to the user, not removed: its process may live in
+/// another PID namespace (a container on the same kernel) and still be recording.
 /// </summary>
 internal sealed class TraceInstance : IDisposable
 {
@@ -30,13 +31,15 @@ internal sealed class TraceInstance : IDisposable
     public string Directory { get; }
 
     /// <exception cref="RecordException">The instance cannot be made (not root, or tracefs refuses).</exception>
-    public static TraceInstance Create(string root)
+    public static TraceInstance Create(string root, System.IO.TextWriter error)
     {
         string instances = Path.Combine(root, "instances");
-        RemoveAbandoned(instances);
-        string directory = Path.Combine(instances, Prefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        WarnAbandoned(instances, error);
+        string directory = Path.Combine(instances, $"{Prefix}{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Random.Shared.Next(100_000, 1_000_000).ToString(CultureInfo.InvariantCulture)}");
         try
         {
+            if (System.IO.Directory.Exists(directory))
+                throw new IOException("it exists already");
             System.IO.Directory.CreateDirectory(directory);
         }
         catch (UnauthorizedAccessException e)
@@ -152,24 +155,16 @@ internal sealed class TraceInstance : IDisposable
         }
     }
 
-    // tpgen-record-PID instances whose process is gone: a recorder that was killed.
-    private static void RemoveAbandoned(string instances)
+    // tpgen-record-PID-N instances whose process is not running in this PID namespace.
+    private static void WarnAbandoned(string instances, System.IO.TextWriter error)
     {
         if (!System.IO.Directory.Exists(instances))
             return;
         foreach (string directory in System.IO.Directory.GetDirectories(instances, Prefix + "*"))
         {
-            string pid = Path.GetFileName(directory).Substring(Prefix.Length);
-            if (!int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out int id) || System.IO.Directory.Exists(Path.Combine("/proc", pid)))
-                continue;
-            try
-            {
-                System.IO.Directory.Delete(directory);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-            _ = id;
+            string[] parts = Path.GetFileName(directory).Substring(Prefix.Length).Split('-');
+            if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out _) && !System.IO.Directory.Exists(Path.Combine("/proc", parts[0])))
+                error.WriteLine($"tpgen record: {directory} belongs to no process here: a recorder that was killed left it (or one in another container is using it); remove it with rmdir when no one is, to free its buffer");
         }
     }
 }
