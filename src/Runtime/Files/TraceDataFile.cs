@@ -364,7 +364,7 @@ public sealed class TraceDataFile : IDisposable
     {
         long startOffset = cursor.Position;
         ulong options = cursor.U64("the offset of the first options section");
-        var sections = new Dictionary<ushort, long>();
+        var sections = new Dictionary<ushort, (long Offset, long At)>();
         var visited = new HashSet<ulong>();
         long pointer = startOffset;
         Buffer? top = null;
@@ -386,19 +386,19 @@ public sealed class TraceDataFile : IDisposable
             options = following;
         }
 
-        if (!sections.TryGetValue(TraceFileLayout.OptionHeaderInfo, out long headers))
+        if (!sections.TryGetValue(TraceFileLayout.OptionHeaderInfo, out var headers))
             throw new TraceFileException(TraceFileProblem.Corrupt, Path, startOffset, "the file has no header info section (the ring buffer's page and event headers)");
-        ReadHeaderInfo(OpenSection(headers, TraceFileLayout.OptionHeaderInfo, "header info section", -1).Cursor);
-        if (sections.TryGetValue(TraceFileLayout.OptionFtraceEvents, out long ftrace))
-            ReadFtraceFormats(OpenSection(ftrace, TraceFileLayout.OptionFtraceEvents, "ftrace formats section", -1).Cursor);
-        if (sections.TryGetValue(TraceFileLayout.OptionEventFormats, out long events))
-            ReadEventFormats(OpenSection(events, TraceFileLayout.OptionEventFormats, "event formats section", -1).Cursor);
-        if (sections.TryGetValue(TraceFileLayout.OptionKallsyms, out long kallsyms))
-            ReadKallsyms(OpenSection(kallsyms, TraceFileLayout.OptionKallsyms, "kallsyms section", -1).Cursor);
-        if (sections.TryGetValue(TraceFileLayout.OptionPrintk, out long printk))
-            ReadPrintk(OpenSection(printk, TraceFileLayout.OptionPrintk, "printk section", -1).Cursor);
-        if (sections.TryGetValue(TraceFileLayout.OptionCmdlines, out long cmdlines))
-            ReadCmdlines(OpenSection(cmdlines, TraceFileLayout.OptionCmdlines, "saved command lines section", -1).Cursor);
+        ReadHeaderInfo(OpenSection(headers.Offset, TraceFileLayout.OptionHeaderInfo, "header info section", headers.At).Cursor);
+        if (sections.TryGetValue(TraceFileLayout.OptionFtraceEvents, out var ftrace))
+            ReadFtraceFormats(OpenSection(ftrace.Offset, TraceFileLayout.OptionFtraceEvents, "ftrace formats section", ftrace.At).Cursor);
+        if (sections.TryGetValue(TraceFileLayout.OptionEventFormats, out var events))
+            ReadEventFormats(OpenSection(events.Offset, TraceFileLayout.OptionEventFormats, "event formats section", events.At).Cursor);
+        if (sections.TryGetValue(TraceFileLayout.OptionKallsyms, out var kallsyms))
+            ReadKallsyms(OpenSection(kallsyms.Offset, TraceFileLayout.OptionKallsyms, "kallsyms section", kallsyms.At).Cursor);
+        if (sections.TryGetValue(TraceFileLayout.OptionPrintk, out var printk))
+            ReadPrintk(OpenSection(printk.Offset, TraceFileLayout.OptionPrintk, "printk section", printk.At).Cursor);
+        if (sections.TryGetValue(TraceFileLayout.OptionCmdlines, out var cmdlines))
+            ReadCmdlines(OpenSection(cmdlines.Offset, TraceFileLayout.OptionCmdlines, "saved command lines section", cmdlines.At).Cursor);
 
         if (top is null)
         {
@@ -407,19 +407,19 @@ public sealed class TraceDataFile : IDisposable
             return;
         }
         if (top.Latency)
-            throw new TraceFileException(TraceFileProblem.LatencyTrace, Path, top.Offset, "the file holds a latency tracer's text, not ring-buffer pages; read it with trace-cmd report");
+            throw new TraceFileException(TraceFileProblem.LatencyTrace, Path, top.At, "the file holds a latency tracer's text, not ring-buffer pages; read it with trace-cmd report");
         if (top.Clock.Length > 0)
             Clock = top.Clock;
         if (top.PageSize != 0)
         {
             if (top.PageSize < 64 || top.PageSize > (1 << 24) || (top.PageSize & (top.PageSize - 1)) != 0)
-                throw new TraceFileException(TraceFileProblem.Corrupt, Path, top.Offset, $"the top buffer's page size is {top.PageSize}, not a power of two from 64 bytes to 16 MiB");
+                throw new TraceFileException(TraceFileProblem.Corrupt, Path, top.At, $"the top buffer's page size is {top.PageSize}, not a power of two from 64 bytes to 16 MiB");
             PageSize = (int)top.PageSize;
         }
 
         // The buffer's section header says whether its pages are compressed.
         if (top.Offset < 0 || top.Offset > Length - TraceFileLayout.SectionHeaderSize)
-            throw new TraceFileException(TraceFileProblem.Truncated, Path, top.Offset, "the trace data section lies past the end of the file (is the file cut short?)");
+            throw new TraceFileException(TraceFileProblem.Truncated, Path, top.At, $"the trace data section is said to be at byte {top.Offset}, past the end of the {Length}-byte file (is the file cut short?)");
         var header = new FileCursor(_handle, Path, top.Offset, Length);
         ushort id = header.U16("the trace data section's id");
         ushort flags = header.U16("the trace data section's flags");
@@ -435,12 +435,12 @@ public sealed class TraceDataFile : IDisposable
         foreach ((int cpu, long offset, long size) in top.Cpus)
         {
             if (!seen.Add(cpu))
-                throw new TraceFileException(TraceFileProblem.Corrupt, Path, top.Offset, $"the trace data describes CPU {cpu} twice");
+                throw new TraceFileException(TraceFileProblem.Corrupt, Path, top.At, $"the trace data describes CPU {cpu} twice");
             highest = Math.Max(highest, cpu);
             if (size == 0)
                 continue;
             if (offset < 0 || offset > Length || size > Length - offset)
-                throw new TraceFileException(TraceFileProblem.Truncated, Path, offset, $"CPU {cpu}'s data is {size} bytes at byte {offset}, past the end of the {Length}-byte file (is the file cut short?)");
+                throw new TraceFileException(TraceFileProblem.Truncated, Path, top.At, $"CPU {cpu}'s data is {size} bytes at byte {offset}, past the end of the {Length}-byte file (is the file cut short?)");
             cpus.Add(compressed ? ReadChunks(cpu, offset, size) : TraceFileCpu.Uncompressed(cpu, offset, size));
         }
         Cpus = cpus;
@@ -589,13 +589,13 @@ public sealed class TraceDataFile : IDisposable
         }
     }
 
-    /// <summary>A buffer that a version 7 BUFFER or BUFFER_TEXT option describes.</summary>
-    private sealed record Buffer(string Name, long Offset, string Clock, uint PageSize, bool Latency, List<(int Cpu, long Offset, long Size)> Cpus);
+    /// <summary>A buffer that a version 7 BUFFER or BUFFER_TEXT option at <paramref name="At"/> describes.</summary>
+    private sealed record Buffer(string Name, long Offset, string Clock, uint PageSize, bool Latency, List<(int Cpu, long Offset, long Size)> Cpus, long At);
 
     private void ReadOptions(MetadataCursor cursor, bool sectioned) => ReadOptions(cursor, sectioned, null);
 
     /// <summary>Reads options up to DONE: returns the next options section's offset (version 7) and the buffers described.</summary>
-    private (ulong Next, List<Buffer> Buffers) ReadOptions(MetadataCursor cursor, bool sectioned, Dictionary<ushort, long>? sections)
+    private (ulong Next, List<Buffer> Buffers) ReadOptions(MetadataCursor cursor, bool sectioned, Dictionary<ushort, (long Offset, long At)>? sections)
     {
         var buffers = new List<Buffer>();
         for (int count = 0; ; count++)
@@ -669,13 +669,13 @@ public sealed class TraceDataFile : IDisposable
                             cpus.Add(((int)cpu, (long)cpuOffset, (long)cpuSize));
                         }
                     }
-                    buffers.Add(new Buffer(name, offset > long.MaxValue ? -1 : (long)offset, clock, pageSize, id == TraceFileLayout.OptionBufferText, cpus));
+                    buffers.Add(new Buffer(name, offset > long.MaxValue ? -1 : (long)offset, clock, pageSize, id == TraceFileLayout.OptionBufferText, cpus, at));
                     break;
                 }
                 case >= TraceFileLayout.OptionHeaderInfo and <= TraceFileLayout.OptionCmdlines when sectioned && sections is not null:
                 {
                     ulong offset = option.U64($"section {id}'s offset");
-                    sections[id] = offset > long.MaxValue ? -1 : (long)offset;
+                    sections[id] = (offset > long.MaxValue ? -1 : (long)offset, at);
                     break;
                 }
             }
