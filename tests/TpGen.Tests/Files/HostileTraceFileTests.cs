@@ -12,9 +12,10 @@ using Xunit;
 namespace TpGen.Tests.Files;
 
 /// <summary>
-/// Trace files cut short or damaged: opening and reading one either succeeds or fails with a
-/// <see cref="TraceFileException"/> that names the problem and the byte offset, never another
-/// exception, a crash or a hang, and never more records than the file holds.
+/// Trace files cut short or damaged, as TpGen writes them (version 6) and as trace-cmd converts
+/// them (version 7 with zstd-compressed sections and pages): opening and reading one either
+/// succeeds or fails with a <see cref="TraceFileException"/> that names the problem and the byte
+/// offset, never another exception, a crash or a hang, and never more records than the file holds.
 /// </summary>
 public sealed class HostileTraceFileTests(ITestOutputHelper output) : IDisposable
 {
@@ -22,26 +23,29 @@ public sealed class HostileTraceFileTests(ITestOutputHelper output) : IDisposabl
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    [Fact]
-    public async Task FilesCutShortAnywhere_FailWithTheProblemAndOffset_OrReadWhatIsThere()
+    [Theory]
+    [InlineData("6")]
+    [InlineData("7-zstd")]
+    public async Task FilesCutShortAnywhere_FailWithTheProblemAndOffset_OrReadWhatIsThere(string format)
     {
-        byte[] original = Original(out int records);
+        byte[] original = Original(format, out int records);
         long cases = await Fuzzing.CheckAsync(
             Gen.Int[0, original.Length - 1],
-            length => Check(original.AsSpan(0, length).ToArray(), records, expectFailure: true),
+            length => Check(original.AsSpan(0, length).ToArray(), records, expectFailure: format == "6"),
             Fuzzing.Cases(300, 20_000),
             Fuzzing.PerCaseLimit,
-            length => $"the file cut to {length} of {original.Length} bytes",
+            length => $"the version {format} file cut to {length} of {original.Length} bytes",
             output,
-            "truncated trace files");
+            $"truncated version {format} trace files");
         Assert.True(cases > 0);
     }
 
-    [Fact]
-    public async Task DamagedBytes_FailWithTheProblemAndOffset_OrReadNoMoreThanTheFileHolds()
+    [Theory]
+    [InlineData("6")]
+    [InlineData("7-zstd")]
+    public async Task DamagedBytes_FailWithTheProblemAndOffset_OrReadNoMoreThanTheFileHolds(string format)
     {
-        byte[] original = Original(out int records);
-        // Most damage lands in the 5 KB of metadata or in the pages' headers and events.
+        byte[] original = Original(format, out int records);
         Gen<(int Offset, byte Value, int Count)> damage = Gen.Select(Gen.Int[0, original.Length - 1], Gen.Byte, Gen.Int[1, 4]);
         long cases = await Fuzzing.CheckAsync(
             damage,
@@ -54,12 +58,13 @@ public sealed class HostileTraceFileTests(ITestOutputHelper output) : IDisposabl
             },
             Fuzzing.Cases(2_000, 200_000),
             Fuzzing.PerCaseLimit,
-            d => $"{d.Count} bytes at {d.Offset} xor {d.Value | 1:x2}",
+            d => $"version {format}: {d.Count} bytes at {d.Offset} xor {d.Value | 1:x2}",
             output,
-            "damaged trace files");
+            $"damaged version {format} trace files");
         Assert.True(cases > 0);
     }
 
+    // The offset where the damage is; -1 where it is found in the file (the first page, the CPU table).
     [Theory]
     [InlineData("magic", TraceFileProblem.NotATraceFile, 0)]
     [InlineData("version", TraceFileProblem.UnsupportedVersion, 10)]
@@ -70,7 +75,7 @@ public sealed class HostileTraceFileTests(ITestOutputHelper output) : IDisposabl
     [InlineData("cpu-offset", TraceFileProblem.Truncated, -1)]
     public void EachKindOfDamage_IsNamedWithItsOffset(string damage, TraceFileProblem problem, long offset)
     {
-        byte[] bytes = Original(out _);
+        byte[] bytes = Original("6", out _);
         long page = CpuDataOffset(bytes, cpu: 0);
         switch (damage)
         {
@@ -120,12 +125,17 @@ public sealed class HostileTraceFileTests(ITestOutputHelper output) : IDisposabl
         Assert.StartsWith($"{path}: at byte {offset}: ", e.Message);
     }
 
-    private byte[] Original(out int records)
+    // The synthetic trace as TpGen writes it (version 6), or converted by trace-cmd (version 7, its sections zstd-compressed).
+    private byte[] Original(string format, out int records)
     {
         string path = Path.Combine(_directory, "original.dat");
         SyntheticTrace trace = SyntheticTrace.Write(path);
         records = trace.Records.Count;
-        return File.ReadAllBytes(path);
+        if (format == "6")
+            return File.ReadAllBytes(path);
+        string converted = Path.Combine(_directory, "converted.dat");
+        TraceCmd.Convert(path, converted, "7", "zstd");
+        return File.ReadAllBytes(converted);
     }
 
     // Open and read everything; a failure must be a TraceFileException naming a place in the file.
@@ -152,7 +162,7 @@ public sealed class HostileTraceFileTests(ITestOutputHelper output) : IDisposabl
         }
         catch (TraceFileException e)
         {
-            Assert.True(e.Offset >= -1 && e.Offset <= bytes.Length + (long)int.MaxValue, e.Message);
+            Assert.True(e.Offset >= -1 && e.Offset <= bytes.Length, "the offset is not a place in the file: " + e.Message);
             Assert.StartsWith(path + ": ", e.Message);
             Assert.True(e.Detail.Length > 10, e.Message);
             return;

@@ -36,6 +36,13 @@ internal static partial class TraceCmd
         return result.Output.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("cpus=", StringComparison.Ordinal)).ToList();
     }
 
+    /// <summary><c>trace-cmd convert</c>: the same trace in another version of the format, compressed or not.</summary>
+    public static void Convert(string input, string output, string version, string compression)
+    {
+        ProgramResult result = Run(Require(), ["convert", "--file-version", version, "--compression", compression, "-i", input, "-o", output]);
+        Assert.True(result.ExitCode == 0 && File.Exists(output), $"trace-cmd convert failed ({result.ExitCode}): {result.Error}");
+    }
+
     /// <summary><c>tpgen report FILE</c>'s lines.</summary>
     public static List<string> TpGenReport(string file, params string[] options)
     {

@@ -34,6 +34,26 @@ public sealed class TraceDataFileTests : IDisposable
         Assert.True(trace.ExpectedLines().SequenceEqual(actual), "expected:\n" + SyntheticTrace.Describe(trace.ExpectedLines()) + "\nread:\n" + SyntheticTrace.Describe(actual));
     }
 
+    [Theory]
+    [InlineData("none")]
+    [InlineData("zstd")]
+    public void TheSameTrace_ConvertedByTraceCmdToVersion7_ReadsTheSame(string compression)
+    {
+        string path = Path.Combine(_directory, "synthetic.dat");
+        SyntheticTrace trace = SyntheticTrace.Write(path);
+        string converted = Path.Combine(_directory, "converted.dat");
+        TraceCmd.Convert(path, converted, "7", compression);
+        using TraceDataFile file = TraceDataFile.Open(converted);
+
+        List<string> actual = SyntheticTrace.Read(file);
+
+        Assert.Equal(7, file.Version);
+        Assert.Equal(compression, file.Compression);
+        Assert.Equal("flooder", file.FindCommand(100));
+        Assert.True(file.Symbols.TryLookup(SyntheticTrace.Location, out string name, out _, out _, out _) && name == "__udp4_lib_rcv");
+        Assert.True(trace.ExpectedLines().SequenceEqual(actual), "expected:\n" + SyntheticTrace.Describe(trace.ExpectedLines()) + "\nread:\n" + SyntheticTrace.Describe(actual));
+    }
+
     [Fact]
     public void TheReaderCounts_LostEventsPerCpu_AndLossesWhoseCountTheKernelCouldNotStore()
     {
