@@ -6,10 +6,11 @@ using System.Text;
 using System.Threading.Tasks;
 using CsCheck;
 using TpGen.Files;
+using TpGen.Tests.Files;
 using TpGen.Tests.Support;
 using Xunit;
 
-namespace TpGen.Tests.Files;
+namespace TpGen.Tests.Robustness;
 
 /// <summary>
 /// Trace files cut short or damaged, as TpGen writes them (version 6) and as trace-cmd converts
