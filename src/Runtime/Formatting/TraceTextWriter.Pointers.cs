@@ -14,7 +14,7 @@ public ref partial struct TraceTextWriter
     public void Symbol(ulong address, bool withOffset, in FormatSpec spec)
     {
         int start = _position;
-        if (KernelSymbols.Default.TryLookup(address, out string name, out ulong offset, out ulong size, out string? module))
+        if (KernelSymbols.Current.TryLookup(address, out string name, out ulong offset, out ulong size, out string? module))
         {
             Literal(name);
             if (withOffset)
@@ -50,7 +50,7 @@ public ref partial struct TraceTextWriter
             String((string?)null, spec);
             return;
         }
-        if (PrintkFormats.Default.TryGet(address, out string text))
+        if (PrintkFormats.Current.TryGet(address, out string text))
         {
             String(text, spec);
             return;

@@ -330,9 +330,17 @@ public ref partial struct TraceTextWriter
     }
 
     /// <summary>The kernel's number(): sign, 0x prefix, zero or space padding, precision as a minimum digit count.</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     private void Number(ulong magnitude, bool negative, in FormatSpec spec, int radix, bool upper)
     {
         FormatFlags flags = spec.Flags;
+        // Most conversions are plain (%u, %x, %p as zero-padded hex): digits right-aligned in the
+        // width, nothing else; they are written straight into place.
+        if ((flags & ~FormatFlags.ZeroPad) == 0 && spec.Precision < 0 && !(negative && spec.Conversion is 'd' or 'i'))
+        {
+            PlainNumber(magnitude, Math.Min(spec.Width, MaxWidth), (flags & FormatFlags.ZeroPad) != 0 ? '0' : ' ', radix, upper);
+            return;
+        }
         if ((flags & FormatFlags.LeftJustify) != 0)
             flags &= ~FormatFlags.ZeroPad;
         int width = Math.Min(spec.Width, MaxWidth);
@@ -372,12 +380,36 @@ public ref partial struct TraceTextWriter
         Span<char> digits = stackalloc char[24];
         int count = 0;
         string alphabet = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-        do
+        // Shifts for 16 and 8, and a division by the constant 10 (a multiplication), rather than
+        // a division by a variable radix per digit: pointers print 16 digits each.
+        switch (radix)
         {
-            digits[count++] = alphabet[(int)(magnitude % (ulong)radix)];
-            magnitude /= (ulong)radix;
+            case 16:
+                do
+                {
+                    digits[count++] = alphabet[(int)(magnitude & 0xF)];
+                    magnitude >>= 4;
+                }
+                while (magnitude != 0);
+                break;
+            case 8:
+                do
+                {
+                    digits[count++] = alphabet[(int)(magnitude & 0x7)];
+                    magnitude >>= 3;
+                }
+                while (magnitude != 0);
+                break;
+            default:
+                do
+                {
+                    ulong quotient = magnitude / 10;
+                    digits[count++] = alphabet[(int)(magnitude - quotient * 10)];
+                    magnitude = quotient;
+                }
+                while (magnitude != 0);
+                break;
         }
-        while (magnitude != 0);
 
         if (count > precision)
             precision = count;
@@ -403,9 +435,63 @@ public ref partial struct TraceTextWriter
             width = 0;
         }
         Repeat('0', precision - count);
-        for (int i = count - 1; i >= 0; i--)
-            Char(digits[i]);
+        if (_overflowed || _position + count > _destination.Length)
+        {
+            _overflowed = true;
+            return;
+        }
+        // The digits were found least significant first.
+        Span<char> target = _destination.Slice(_position, count);
+        for (int i = 0; i < count; i++)
+            target[count - 1 - i] = digits[i];
+        _position += count;
         Repeat(' ', width);
+    }
+
+    private void PlainNumber(ulong magnitude, int width, char pad, int radix, bool upper)
+    {
+        int count;
+        if (radix == 10)
+        {
+            count = 1;
+            for (ulong rest = magnitude; rest >= 10; rest /= 10)
+                count++;
+        }
+        else
+        {
+            int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(magnitude | 1);
+            count = radix == 16 ? (bits + 3) / 4 : (bits + 2) / 3;
+        }
+        int padding = Math.Max(width - count, 0);
+        if (_overflowed || _position + padding + count > _destination.Length)
+        {
+            _overflowed = true;
+            return;
+        }
+        Span<char> target = _destination.Slice(_position, padding + count);
+        target.Slice(0, padding).Fill(pad);
+        string alphabet = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+        int at = target.Length;
+        switch (radix)
+        {
+            case 16:
+                for (int i = 0; i < count; i++, magnitude >>= 4)
+                    target[--at] = alphabet[(int)(magnitude & 0xF)];
+                break;
+            case 8:
+                for (int i = 0; i < count; i++, magnitude >>= 3)
+                    target[--at] = alphabet[(int)(magnitude & 0x7)];
+                break;
+            default:
+                for (int i = 0; i < count; i++)
+                {
+                    ulong quotient = magnitude / 10;
+                    target[--at] = (char)('0' + (int)(magnitude - quotient * 10));
+                    magnitude = quotient;
+                }
+                break;
+        }
+        _position += target.Length;
     }
 
     private static bool IsZero(Span<char> digits, int count) => count == 1 && digits[0] == '0';

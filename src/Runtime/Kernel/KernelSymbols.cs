@@ -16,9 +16,13 @@ public sealed class KernelSymbols
 {
     private static KernelSymbols? s_default;
 
+    [ThreadStatic]
+    private static KernelSymbols? t_current;
+
     private readonly ulong[] _addresses;
     private readonly string[] _names;
     private readonly string?[] _modules;
+    private long _last;
 
     private KernelSymbols(ulong[] addresses, string[] names, string?[] modules)
     {
@@ -29,6 +33,21 @@ public sealed class KernelSymbols
 
     /// <summary>The running kernel's symbols, read from <c>/proc/kallsyms</c> on first use (empty when unreadable).</summary>
     public static KernelSymbols Default => LazyInitializer.EnsureInitialized(ref s_default, () => Load("/proc/kallsyms"));
+
+    /// <summary>The table that text formatting on the calling thread uses: <see cref="Default"/>, or the one a <see cref="Use"/> scope set.</summary>
+    public static KernelSymbols Current => t_current ?? Default;
+
+    /// <summary>
+    /// Makes text formatting on the calling thread (<c>%pS</c> and friends) use <paramref name="symbols"/>
+    /// (e.g. a trace file's, recorded on another machine) until the returned scope is disposed.
+    /// </summary>
+    public static IDisposable Use(KernelSymbols symbols)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        KernelSymbols? previous = t_current;
+        t_current = symbols;
+        return new Scope(previous);
+    }
 
     /// <summary>The number of symbols with a known address.</summary>
     public int Count => _addresses.Length;
@@ -79,6 +98,18 @@ public sealed class KernelSymbols
         name = "";
         offset = size = 0;
         module = null;
+        // Traced code addresses repeat (the same drop site, the same caller): the last symbol
+        // found is tried first, as its first index and the index after it in one 64-bit word.
+        long last = Interlocked.Read(ref _last);
+        int first = (int)(last >> 32), after = (int)last;
+        if (after > first && address >= _addresses[first] && address < _addresses[after])
+        {
+            name = _names[first];
+            offset = address - _addresses[first];
+            size = _addresses[after] - _addresses[first];
+            module = _modules[first];
+            return true;
+        }
         int index = Array.BinarySearch(_addresses, address);
         if (index < 0)
             index = ~index - 1;
@@ -96,6 +127,20 @@ public sealed class KernelSymbols
         offset = address - _addresses[index];
         size = _addresses[next] - _addresses[index];
         module = _modules[index];
+        Interlocked.Exchange(ref _last, (long)index << 32 | (uint)next);
         return true;
+    }
+
+    private sealed class Scope(KernelSymbols? previous) : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            t_current = previous;
+        }
     }
 }

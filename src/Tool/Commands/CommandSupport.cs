@@ -37,7 +37,7 @@ internal static class CommandSupport
             Console.Error.WriteLine($"tpgen {command}: {e.Message}");
             return ExitCodes.Usage;
         }
-        catch (Exception e) when (e is TracefsException or ProbeException or FormatParseException or KernelBtfException or TpGen.Frontends.Headers.HeadersException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is TracefsException or TpGen.Files.TraceFileException or Recording.RecordException or ProbeException or FormatParseException or KernelBtfException or TpGen.Frontends.Headers.HeadersException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"tpgen {command}: {e.Message}");
             return ExitCodes.Failure;

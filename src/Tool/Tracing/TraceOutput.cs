@@ -37,6 +37,8 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
     private readonly Utf8JsonWriter? _json;
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
     private char[] _buffer = new char[1024];
+    private byte[] _commandBytes = Array.Empty<byte>();
+    private string? _commandText;
     private bool _disposed;
 
     public TraceOutput(TraceMode mode, RecordFormatter? formatter, FieldValues[] events, string? countBy, long limit, CancellationTokenSource stop, Stream output, TextWriter error)
@@ -91,6 +93,35 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Events a recording lost before the next records of <paramref name="cpu"/> (<c>tpgen report</c>):
+    /// in text, the line trace-cmd report prints; in JSON, an object with <c>lost</c> (null when the
+    /// kernel did not store the count); counted only with <c>--count-by</c>.
+    /// </summary>
+    public void WriteLost(int cpu, long? count, ulong timestampNanoseconds)
+    {
+        Lost += count ?? 0;
+        if (_mode == TraceMode.Text)
+        {
+            _text.WriteLine(count is long known ? $"CPU:{cpu} [{known} EVENTS DROPPED]" : $"CPU:{cpu} [EVENTS DROPPED]");
+        }
+        else if (_mode == TraceMode.Json)
+        {
+            Utf8JsonWriter json = _json!;
+            json.WriteStartObject();
+            json.WriteNumber("time", timestampNanoseconds / 1e9);
+            json.WriteNumber("cpu", cpu);
+            if (count is long known)
+                json.WriteNumber("lost", known);
+            else
+                json.WriteNull("lost");
+            json.WriteEndObject();
+            json.Flush();
+            json.Reset();
+            _stream.WriteByte((byte)'\n');
+        }
+    }
+
     /// <summary>The <c>--count-by</c> table, most frequent first.</summary>
     public void WriteCounts()
     {
@@ -109,36 +140,50 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
         _text.Flush();
     }
 
-    // The kernel's trace line: task-pid, [cpu], seconds.microseconds, event name, then the event's own text.
+    // The kernel's trace line: task-pid, [cpu], seconds.microseconds (rounded, as the kernel's
+    // ns2usecs), event name, then the event's own text; built in one buffer, without allocating.
     private void WriteLine(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, FieldValues values)
     {
-        string text;
-        try
-        {
-            int written;
-            while (!_formatter!(record, header, _buffer, out written))
-                _buffer = new char[_buffer.Length * 2];
-            text = new string(_buffer, 0, written);
-        }
-        catch (TraceRecordException e)
-        {
-            text = $"(record not decoded: {e.Problem})";
-        }
+        string name = CommandText(command);
         int pid = record.Length >= 8 ? BitConverter.ToInt32(record.Slice(4)) : 0;
-        ulong micros = header.TimestampNanoseconds / 1000;
-        _text.Write(Command(command).PadLeft(16));
-        _text.Write('-');
-        _text.Write(pid.ToString(CultureInfo.InvariantCulture).PadRight(7));
-        _text.Write(" [");
-        _text.Write(header.Cpu.ToString("D3", CultureInfo.InvariantCulture));
-        _text.Write("] ");
-        _text.Write((micros / 1_000_000).ToString(CultureInfo.InvariantCulture).PadLeft(5));
-        _text.Write('.');
-        _text.Write((micros % 1_000_000).ToString("D6", CultureInfo.InvariantCulture));
-        _text.Write(": ");
-        _text.Write(values.Schema.Name);
-        _text.Write(": ");
-        _text.WriteLine(text);
+        ulong micros = (header.TimestampNanoseconds + 500) / 1000;
+        while (true)
+        {
+            Span<char> line = _buffer;
+            if (line.TryWrite(CultureInfo.InvariantCulture, $"{name,16}-{pid,-7} [{header.Cpu:D3}] {micros / 1_000_000,5}.{micros % 1_000_000:D6}: {values.Schema.Name}: ", out int prefix))
+            {
+                int written;
+                bool fits;
+                try
+                {
+                    fits = _formatter!(record, header, line.Slice(prefix), out written);
+                }
+                catch (TraceRecordException e)
+                {
+                    _text.Write(line.Slice(0, prefix));
+                    _text.WriteLine($"(record not decoded: {e.Problem})");
+                    return;
+                }
+                if (fits && prefix + written < line.Length)
+                {
+                    line[prefix + written] = '\n';
+                    _text.Write(line.Slice(0, prefix + written + 1));
+                    return;
+                }
+            }
+            _buffer = new char[_buffer.Length * 2];
+        }
+    }
+
+    // Consecutive records mostly come from one task: its name is decoded once.
+    private string CommandText(ReadOnlySpan<byte> command)
+    {
+        if (_commandText is null || !command.SequenceEqual(_commandBytes))
+        {
+            _commandBytes = command.ToArray();
+            _commandText = Command(command);
+        }
+        return _commandText;
     }
 
     private void WriteJson(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, FieldValues values)

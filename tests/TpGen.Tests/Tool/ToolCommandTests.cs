@@ -18,6 +18,8 @@ public sealed class ToolCommandTests
     [InlineData("pull")]
     [InlineData("check")]
     [InlineData("trace")]
+    [InlineData("record")]
+    [InlineData("report")]
     [InlineData("doctor")]
     [InlineData("completion")]
     public void EveryCommand_HasHelpThatDescribesIt(params string[] command)
@@ -39,6 +41,11 @@ public sealed class ToolCommandTests
     [InlineData("show", "skb;rm -rf /")]
     [InlineData("pull", "../../etc:passwd")]
     [InlineData("list", "$(reboot)")]
+    [InlineData("record", "skb:kfree_skb")]
+    [InlineData("record", "-o", "drops.dat", "skb:kfree_skb", "--buffer-size", "1")]
+    [InlineData("record", "-o", "drops.dat", "skb:kfree_skb", "--duration", "-1")]
+    [InlineData("report")]
+    [InlineData("report", "drops.dat", "--output", "xml")]
     public void UsageErrors_ExitWithTwoAndSayWhatIsWrong(params string[] arguments)
     {
         ProgramResult result = ToolRunner.Run(arguments);
