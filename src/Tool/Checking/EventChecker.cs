@@ -71,7 +71,8 @@ internal static class EventChecker
         }
 
         IReadOnlyList<CheckFailure> compileFailures = csharp.GetAwaiter().GetResult();
-        timings.Add(("C# compile (alongside)", csharpClock.ElapsedMilliseconds));
+        if (compile)
+            timings.Add(("C# compile (alongside)", csharpClock.ElapsedMilliseconds));
         failures.AddRange(compileFailures);
 
         return new CheckReport
