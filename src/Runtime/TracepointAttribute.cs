@@ -34,6 +34,21 @@ public sealed class TracepointAttribute : Attribute
     public string Name { get; }
 
     /// <summary>
+    /// Whether the probe set attaches without this event where the running kernel lacks it (an
+    /// event some kernels of a fleet have and others do not). <c>Relocation</c> says where it did.
+    /// Default false: a missing tracepoint is an attach error.
+    /// </summary>
+    public bool Optional { get; set; }
+
+    /// <summary>
+    /// A filter the kernel applies before a record is written, in <c>tpgen trace --filter</c>'s
+    /// language: <c>"reason == NO_SOCKET &amp;&amp; protocol == 0x0800"</c>, <c>"comm ~ \"kworker*\""</c>,
+    /// <c>"flags &amp; 0x4"</c>. Fields and names are resolved on the running kernel at attach, so a
+    /// filter works on every kernel the build runs on. The build checks it against the event.
+    /// </summary>
+    public string? Filter { get; set; }
+
+    /// <summary>
     /// The event's class, the <c>DECLARE_EVENT_CLASS</c> whose layout it shares, e.g.
     /// <c>block_rq</c> for <c>block:block_rq_issue</c>. Needed only when the build describes the
     /// event from BTF (no snapshot, no tracefs access): BTF has the layout of every class but does

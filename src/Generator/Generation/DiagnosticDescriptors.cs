@@ -79,6 +79,16 @@ internal static class DiagnosticDescriptors
         "The build could not describe tracepoint '{0}': {1}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor KernelsDisagree = new(
+        "TPGEN0027", "Kernels describe a field differently",
+        "Tracepoint '{0}': {1}",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor FilterDoesNotFit = new(
+        "TPGEN0028", "The filter does not fit the event",
+        "The filter of tracepoint '{0}' does not fit its description: {1} (column {2}). Use the event's fields and the names its print fmt gives their values, as tpgen trace --filter does.",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor TextFallsBackToFields = new(
         "TPGEN0040", "Event text cannot follow the kernel's print fmt",
         "{0}",
@@ -93,7 +103,7 @@ internal static class DiagnosticDescriptors
     {
         TypeMustBePartial, TypeMustNotBeGeneric, ContainingTypeMustBePartial, InvalidTracepointName, DuplicateTracepoint, TypeMustBeInstantiable,
         UnknownTracepoint, NoSchemaSource, MalformedFormat, FormatWarning, DuplicateSnapshot, SchemaSourceUsed, NotDescribedByTheBuild,
-        TextFallsBackToFields, FieldRenamed,
+        KernelsDisagree, FilterDoesNotFit, TextFallsBackToFields, FieldRenamed,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -21,7 +21,9 @@ internal sealed record TracepointRequest(string System, string Name, TracepointO
 /// named argument is a property here and a case in <see cref="TracepointAttributeReader"/>.
 /// </summary>
 /// <param name="Class">The event class the attribute names (<c>Class = "block_rq"</c>), or null. The build reads it to describe the event from BTF, which cannot tell some events' class.</param>
-internal sealed record TracepointOptions(string? Class)
+/// <param name="Optional">Whether attaching skips the event where the running kernel lacks it.</param>
+/// <param name="Filter">The filter the kernel applies, in the filter language, or null; checked against the event by the resolver.</param>
+internal sealed record TracepointOptions(string? Class, bool Optional = false, string? Filter = null)
 {
     public static TracepointOptions Default { get; } = new((string?)null);
 }
@@ -55,13 +57,17 @@ internal enum SchemaSource
 /// </summary>
 internal sealed class FormatFile : IEquatable<FormatFile>
 {
-    public FormatFile(AdditionalText text, string system, string name, SchemaSource source)
+    public FormatFile(AdditionalText text, string kernel, string system, string name, SchemaSource source)
     {
         Text = text;
+        Kernel = kernel;
         System = system;
         Name = name;
         Source = source;
     }
+
+    /// <summary>The kernel a snapshot folder names (<c>Tracepoints/KERNEL/system/event/format</c>), or empty.</summary>
+    public string Kernel { get; }
 
     public AdditionalText Text { get; }
 
@@ -76,15 +82,15 @@ internal sealed class FormatFile : IEquatable<FormatFile>
     public string Path => Text.Path;
 
     public bool Equals(FormatFile? other) =>
-        other is not null && ReferenceEquals(Text, other.Text) && System == other.System && Name == other.Name && Source == other.Source;
+        other is not null && ReferenceEquals(Text, other.Text) && Kernel == other.Kernel && System == other.System && Name == other.Name && Source == other.Source;
 
     public override bool Equals(object? obj) => Equals(obj as FormatFile);
 
     public override int GetHashCode() => Text.Path.GetHashCode() ^ (int)Source;
 }
 
-/// <summary>A wanted format file, parsed; <paramref name="Schema"/> is null when it had errors.</summary>
-internal sealed record ParsedFormat(string Key, string Path, SchemaSource Source, TracepointSchema? Schema, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>A wanted format file, parsed; <paramref name="Schema"/> is null when it had errors. <paramref name="Kernel"/> is empty but for a snapshot folder of several kernels.</summary>
+internal sealed record ParsedFormat(string Key, string Kernel, string Path, SchemaSource Source, TracepointSchema? Schema, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>What the build knows about tracepoints: the parsed wanted ones, the names of all, and the ones it could not describe.</summary>
 internal sealed record FormatCatalog(EquatableArray<ParsedFormat> Parsed, EquatableArray<string> AvailableKeys, string SourceSummary, EquatableArray<UnavailableEvent> Unavailable);

@@ -16,6 +16,12 @@ internal static class TracepointAttributeReader
     {
         /// <summary>The event class, for kernels whose BTF cannot tell it.</summary>
         public const string Class = nameof(Class);
+
+        /// <summary>Whether attaching skips the event where the running kernel lacks it.</summary>
+        public const string Optional = nameof(Optional);
+
+        /// <summary>The filter the kernel applies.</summary>
+        public const string Filter = nameof(Filter);
     }
 
     public static TracepointArguments Read(AttributeData attribute)
@@ -44,6 +50,13 @@ internal static class TracepointAttributeReader
                         problems.Add(new InvalidArgument("event class", eventClass));
                     else
                         options = options with { Class = eventClass };
+                    break;
+                case NamedArguments.Optional:
+                    options = options with { Optional = named.Value.Value is true };
+                    break;
+                case NamedArguments.Filter:
+                    // Checked against the event's fields by the resolver, which has its description.
+                    options = options with { Filter = named.Value.Value as string };
                     break;
             }
         }

@@ -18,16 +18,26 @@ public sealed partial class TracepointGenerator
     /// <summary>Finds format files among the AdditionalFiles and parses the wanted ones.</summary>
     internal static class Catalog
     {
-        /// <summary>An AdditionalFile at <c>.../system/event/format</c>, or null for any other file.</summary>
+        /// <summary>
+        /// An AdditionalFile at <c>.../system/event/format</c>, or null for any other file. A snapshot
+        /// whose place in the snapshot folder (<see cref="SnapshotPathMetadata"/>) is
+        /// <c>KERNEL/system/event/</c> is that kernel's description.
+        /// </summary>
         public static FormatFile? Recognize(AdditionalText text, AnalyzerConfigOptions options)
         {
             string[] parts = text.Path.Replace('\\', '/').Split('/');
-            if (parts.Length < 3 || parts[parts.Length - 1] != "format")
+            if (parts.Length < 3 || parts[parts.Length - 1] != SnapshotLayout.FileName)
                 return null;
             string system = parts[parts.Length - 3];
             string name = parts[parts.Length - 2];
             if (!TraceNames.IsSystem(system) || !TraceNames.IsEvent(name))
                 return null;
+            string kernel = "";
+            if (options.TryGetValue(SnapshotPathMetadata, out string? snapshotPath) && snapshotPath.Length > 0)
+            {
+                if (!SnapshotLayout.TryParse(snapshotPath.TrimEnd('/', '\\') + "/" + SnapshotLayout.FileName, out kernel, out system, out name))
+                    return null;
+            }
 
             options.TryGetValue(SourceMetadata, out string? sourceText);
             SchemaSource source = (sourceText ?? "").Trim().ToLowerInvariant() switch
@@ -37,7 +47,7 @@ public sealed partial class TracepointGenerator
                 "headers" => SchemaSource.Headers,
                 _ => SchemaSource.Snapshot,
             };
-            return new FormatFile(text, system, name, source);
+            return new FormatFile(text, kernel, system, name, source);
         }
 
         /// <summary>Parses <paramref name="file"/> if some probe set asks for its event; null otherwise.</summary>
@@ -49,7 +59,7 @@ public sealed partial class TracepointGenerator
             if (text is null)
             {
                 var unreadable = DiagnosticInfo.Create(DiagnosticDescriptors.MalformedFormat, LocationInfo.InFile(file.Path, 1, 1), $"{file.Path}: the build could not read this format file");
-                return new ParsedFormat(file.Key, file.Path, file.Source, null, new EquatableArray<DiagnosticInfo>(new[] { unreadable }));
+                return new ParsedFormat(file.Key, file.Kernel, file.Path, file.Source, null, new EquatableArray<DiagnosticInfo>(new[] { unreadable }));
             }
 
             FormatReadResult result = FormatFileReader.Read(text.ToString(), file.System, file.Path, file.Name);
@@ -59,7 +69,7 @@ public sealed partial class TracepointGenerator
                 DiagnosticDescriptor descriptor = problem.IsError ? DiagnosticDescriptors.MalformedFormat : DiagnosticDescriptors.FormatWarning;
                 diagnostics.Add(DiagnosticInfo.Create(descriptor, LocationInfo.InFile(file.Path, problem.Line, problem.Column), $"{file.Key}: {problem.Message}"));
             }
-            return new ParsedFormat(file.Key, file.Path, file.Source, result.Schema, diagnostics.ToEquatableArray());
+            return new ParsedFormat(file.Key, file.Kernel, file.Path, file.Source, result.Schema, diagnostics.ToEquatableArray());
         }
 
         /// <summary>

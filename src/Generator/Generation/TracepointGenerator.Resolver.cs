@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using TpGen.Emitters;
+using TpGen.Filters;
+using TpGen.Frontends.Tracefs;
+using TpGen.Relocation;
 using TpGen.Schema;
 using TpGen.Text;
 
@@ -16,25 +19,12 @@ public sealed partial class TracepointGenerator
         {
             var diagnostics = new List<DiagnosticInfo>();
             var schemas = new List<TracepointSchema>();
+            var details = new List<ProbeEventSpec>();
             bool failed = false;
             foreach (TracepointRequest tracepoint in request.Tracepoints)
             {
-                ParsedFormat? chosen = null;
-                foreach (ParsedFormat candidate in catalog.Parsed)
-                {
-                    if (candidate.Key != tracepoint.Key)
-                        continue;
-                    if (chosen is null)
-                    {
-                        chosen = candidate;
-                    }
-                    else if (candidate.Source == chosen.Source)
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateSnapshot, tracepoint.Location, tracepoint.Key, chosen.Path, candidate.Path));
-                    }
-                }
-
-                if (chosen is null)
+                List<ParsedFormat> chosen = Choose(tracepoint, catalog, diagnostics);
+                if (chosen.Count == 0)
                 {
                     failed = true;
                     if (Unavailable(catalog, tracepoint.Key) is { } note)
@@ -49,20 +39,81 @@ public sealed partial class TracepointGenerator
                     continue;
                 }
 
-                diagnostics.AddRange(chosen.Diagnostics);
-                if (chosen.Schema is null)
+                var kernels = new List<KernelSchema>();
+                foreach (ParsedFormat format in chosen)
                 {
-                    failed = true;
-                    continue;
+                    diagnostics.AddRange(format.Diagnostics);
+                    if (format.Schema is null)
+                        failed = true;
+                    else
+                        kernels.Add(new KernelSchema(format.Kernel, format.Schema));
                 }
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SchemaSourceUsed, tracepoint.Location, tracepoint.Key, Catalog.Describe(chosen.Source), chosen.Path));
-                schemas.Add(chosen.Schema);
+                if (kernels.Count < chosen.Count)
+                    continue;
+
+                // Several kernels' snapshots: the union, newest first (SnapshotLayout's order).
+                SchemaUnionResult union = SchemaUnion.Of(kernels);
+                foreach (string conflict in union.Conflicts)
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.KernelsDisagree, tracepoint.Location, tracepoint.Key, conflict));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SchemaSourceUsed, tracepoint.Location, tracepoint.Key, Catalog.Describe(chosen[0].Source), Where(chosen, union)));
+
+                if (tracepoint.Options.Filter is { } filter)
+                {
+                    try
+                    {
+                        FilterParser.Parse(filter, union.Schema);
+                    }
+                    catch (FilterException e)
+                    {
+                        failed = true;
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FilterDoesNotFit, tracepoint.Location, tracepoint.Key, e.Problem, e.Column.ToString(CultureInfo.InvariantCulture)));
+                        continue;
+                    }
+                }
+
+                schemas.Add(union.Schema);
+                var descriptions = new List<string>();
+                foreach (KernelSchema kernel in kernels)
+                    descriptions.Add(FormatFileWriter.Write(kernel.Schema));
+                details.Add(new ProbeEventSpec(union.Kernels, descriptions.ToEquatableArray(), tracepoint.Options.Optional, tracepoint.Options.Filter));
             }
 
             if (failed || schemas.Count == 0)
                 return new ProbeSetResult(null, diagnostics.ToEquatableArray());
-            var spec = new ProbeSetSpec(request.Namespace, request.ContainingTypes, request.TypeName, schemas.ToEquatableArray(), request.TypeKeyword);
+            var spec = new ProbeSetSpec(request.Namespace, request.ContainingTypes, request.TypeName, schemas.ToEquatableArray(), request.TypeKeyword, details.ToEquatableArray());
             return new ProbeSetResult(spec, diagnostics.ToEquatableArray());
+        }
+
+        // The descriptions of the most preferred source there is, one per kernel, in SnapshotLayout's order.
+        private static List<ParsedFormat> Choose(TracepointRequest tracepoint, FormatCatalog catalog, List<DiagnosticInfo> diagnostics)
+        {
+            var chosen = new List<ParsedFormat>();
+            foreach (ParsedFormat candidate in catalog.Parsed)
+            {
+                if (candidate.Key != tracepoint.Key || chosen.Count > 0 && candidate.Source != chosen[0].Source)
+                    continue;
+                ParsedFormat? sameKernel = chosen.Find(c => c.Kernel == candidate.Kernel);
+                if (sameKernel is not null)
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateSnapshot, tracepoint.Location, tracepoint.Key, sameKernel.Path, candidate.Path));
+                else
+                    chosen.Add(candidate);
+            }
+            chosen.Sort((a, b) => SnapshotLayout.CompareKernels(a.Kernel, b.Kernel));
+            return chosen;
+        }
+
+        // "path", or for several kernels each kernel, and the fields only some of them have.
+        private static string Where(List<ParsedFormat> chosen, SchemaUnionResult union)
+        {
+            if (chosen.Count == 1)
+                return chosen[0].Path;
+            var partial = new List<string>();
+            foreach (FieldPresence field in union.Presence)
+            {
+                if (field.Kernels.Count < union.Kernels.Count)
+                    partial.Add($"{field.Field} only on {string.Join(", ", field.Kernels)}");
+            }
+            return $"kernels {string.Join(", ", union.Kernels)}; the union of their fields and value names{(partial.Count == 0 ? "" : "; " + string.Join("; ", partial))}";
         }
 
         private static UnavailableEvent? Unavailable(FormatCatalog catalog, string key)

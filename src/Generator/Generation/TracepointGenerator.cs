@@ -28,6 +28,9 @@ public sealed partial class TracepointGenerator : IIncrementalGenerator
     /// <summary>The AdditionalFiles metadata that says where a format file came from (snapshot, headers, tracefs, btf).</summary>
     public const string SourceMetadata = "build_metadata.AdditionalFiles.TpGenSchemaSource";
 
+    /// <summary>The AdditionalFiles metadata that gives a snapshot's folder inside the snapshot folder (<c>skb/kfree_skb/</c>, or <c>6.1.0-56-amd64/skb/kfree_skb/</c>).</summary>
+    public const string SnapshotPathMetadata = "build_metadata.AdditionalFiles.TpGenSnapshotPath";
+
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
