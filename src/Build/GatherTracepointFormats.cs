@@ -116,6 +116,8 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
         string stamp = FormatFolder.Stamp(events + "\n" + KernelIdentity(events));
         if (!folder.IsCurrent(stamp))
         {
+            // The running kernel's BTF gives the constants its print fmts name without defining (TCP states).
+            IReadOnlyDictionary<string, long>? constants = events == Tracefs.EventsDirectory ? KernelBtf.RunningKernelConstants : null;
             foreach (string systemDirectory in Directory.GetDirectories(events))
             {
                 foreach (string eventDirectory in Directory.GetDirectories(systemDirectory))
@@ -124,7 +126,10 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
                     try
                     {
                         if (File.Exists(source))
-                            folder.Write(Path.GetFileName(systemDirectory), Path.GetFileName(eventDirectory), File.ReadAllText(source));
+                        {
+                            string system = Path.GetFileName(systemDirectory), name = Path.GetFileName(eventDirectory), text = File.ReadAllText(source);
+                            folder.Write(system, name, constants is null ? text : KernelConstants.ResolveFormatText(text, system, name, constants));
+                        }
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {

@@ -22,7 +22,7 @@ internal sealed class SourceOptions
 
     public Option<FileInfo?> Btf { get; } = new("--btf")
     {
-        Description = "Read a BTF file (a vmlinux BTF, or .gz of one) instead of /sys/kernel/btf/vmlinux.",
+        Description = "Read a BTF file (a vmlinux BTF, or .gz of one) instead of /sys/kernel/btf/vmlinux; with --source tracefs --events-dir, the BTF of the same kernel, for the constants its print fmts name.",
     };
 
     public Option<DirectoryInfo?> KernelHeaders { get; } = new("--kernel-headers")
@@ -60,7 +60,8 @@ internal sealed class SourceOptions
                     throw new UsageException("--source headers needs --kernel-headers DIR (e.g. /usr/src/linux-headers-6.1.0-56-amd64)");
                 return HeadersSource.Open(headers);
             default:
-                return TracefsSource.Open(events);
+                // A dump of another kernel takes its constants from that kernel's BTF, when given.
+                return TracefsSource.Open(events, btf);
         }
     }
 
