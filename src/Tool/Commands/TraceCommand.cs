@@ -20,7 +20,7 @@ internal static class TraceCommand
         };
         var output = new Option<string>("--output")
         {
-            Description = "text (one line per event, as /sys/kernel/tracing/trace) or json (one object per line, typed fields, enum names).",
+            Description = "text (one line per event, as /sys/kernel/tracing/trace) or json (one object per line: numbers as numbers, and names, symbols and addresses as the text shows them).",
             DefaultValueFactory = _ => "text",
         };
         output.AcceptOnlyFromAmong("text", "json");

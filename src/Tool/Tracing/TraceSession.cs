@@ -71,7 +71,7 @@ internal static class TraceSession
         error.WriteLine($"tpgen trace: tracing {string.Join(", ", schemas.Select(s => s.FullName).Take(8))}{(schemas.Count > 8 ? $" and {schemas.Count - 8} more" : "")}{(request.Filter is null ? "" : " where " + request.Filter)}; Ctrl-C to stop.");
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldValues(s)).ToArray(), request.CountBy, request.Limit, stop, Console.OpenStandardOutput(), error);
+        var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldPrinter(s)).ToArray(), request.CountBy, request.Limit, stop, Console.OpenStandardOutput(), error);
         try
         {
             probes.Run(output, stop.Token);

@@ -52,7 +52,9 @@ public sealed class ToolTraceTests(ITestOutputHelper output)
         Assert.Equal(Environment.ProcessId, root.GetProperty("pid").GetInt32());
         Assert.Equal("NO_SOCKET", root.GetProperty("fields").GetProperty("reason").GetString());
         Assert.Equal(UdpWorkload.Ipv6Protocol, root.GetProperty("fields").GetProperty("protocol").GetInt32());
-        Assert.StartsWith("0x", root.GetProperty("fields").GetProperty("skbaddr").GetString());
+        // Addresses and symbols as the kernel's text shows them (%p, %pS), not as numbers.
+        Assert.Matches("^[0-9a-f]{16}$", root.GetProperty("fields").GetProperty("skbaddr").GetString());
+        Assert.Matches(@"^[A-Za-z_][\w.]*\+0x[0-9a-f]+/0x[0-9a-f]+$", root.GetProperty("fields").GetProperty("location").GetString());
     }
 
     [Fact]
