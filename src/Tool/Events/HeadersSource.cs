@@ -36,10 +36,10 @@ internal sealed class HeadersSource : EventSource
             {
                 events.AddRange(_headers.ListEvents(system).Select(name => (system, name)));
             }
-            catch (HeadersException e) when (spec is null || !spec.IsExact)
+            catch (HeadersException e)
             {
-                // Listing many systems: one whose header does not compile on its own is left out, and said.
-                System.Console.Error.WriteLine($"note: {system}: {e.Message}");
+                // One system whose header is missing or does not compile is left out, and reported; the others are listed.
+                Problems.Add(new EventProblem(system, e.Message));
             }
         }
         return events.OrderBy(e => e.Item1 + ":" + e.Item2, System.StringComparer.Ordinal).ToList();

@@ -1,4 +1,8 @@
+using System;
 using System.IO;
+using System.Linq;
+using TpGen.Frontends.Btf;
+using TpGen.Kernel;
 using TpGen.Tests.Support;
 using Xunit;
 
@@ -110,6 +114,96 @@ public sealed class ToolSourceTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no event matches 'skb:no_such_event'", result.Error);
+    }
+
+    [Fact]
+    public void PullFromBtf_OfAnEventWhoseClassBtfCannotTell_WritesTheOthers_ReportsIt_AndExitsOne()
+    {
+        string btfPath = KernelFacility.RequirePath(Path.Combine(Fixtures.Debian61Directory, "vmlinux.btf.gz"), "the Debian 6.1 reference BTF");
+        var catalog = new BtfEventCatalog(KernelBtfs.Debian61());
+        string ambiguous = catalog.Tracepoints.First(name => catalog.FindClass(name).Evidence == BtfClassEvidence.Ambiguous);
+        string output = Directory.CreateTempSubdirectory("tpgen-pull-btf").FullName;
+        try
+        {
+            ProgramResult pull = ToolRunner.Run("pull", "skb:kfree_skb", "test:" + ambiguous, "skb:consume_skb", "--btf", btfPath, "--out", output);
+
+            Assert.Equal(1, pull.ExitCode);
+            Assert.True(File.Exists(Path.Combine(output, "skb", "kfree_skb", "format")));
+            Assert.True(File.Exists(Path.Combine(output, "skb", "consume_skb", "format")));
+            Assert.False(Directory.Exists(Path.Combine(output, "test")));
+            Assert.Contains($"tpgen pull: test:{ambiguous}: ", pull.Error);
+            Assert.Contains("classes have the", pull.Error);
+            Assert.Contains("wrote 2 of 3 events", pull.Error);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void PullFromHeaders_OfASystemThePackageLacks_WritesTheOtherSystems_ReportsIt_AndExitsOne()
+    {
+        KernelFacility.RequireLibclang();
+        string headers = KernelFacility.RequireKernelHeaders61().BuildDirectory;
+        string output = Directory.CreateTempSubdirectory("tpgen-pull-headers").FullName;
+        try
+        {
+            // xfs's trace header lives beside its code (fs/xfs/xfs_trace.h), not in a headers package.
+            ProgramResult pull = ToolRunner.Run("pull", "xfs:*", "skb:*", "--kernel-headers", headers, "--out", output);
+
+            Assert.Equal(1, pull.ExitCode);
+            Assert.True(File.Exists(Path.Combine(output, "skb", "kfree_skb", "format")), pull.Error);
+            Assert.Contains("tpgen pull: xfs: No header in", pull.Error);
+            Assert.DoesNotContain("no event matches", pull.Error);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ListFromBtf_OfASystem_ListsThatSystemsEventsWhenTracefsNamesTheSystems()
+    {
+        string events = KernelFacility.RequireTracefs();
+        KernelFacility.RequirePath(KernelBtf.VmlinuxPath, "this kernel's BTF");
+        var tracepoints = new BtfEventCatalog(KernelBtfs.ThisKernel()).Tracepoints.ToHashSet();
+        var skb = Directory.GetDirectories(Path.Combine(events, "skb")).Select(d => Path.GetFileName(d)!).Where(tracepoints.Contains).Select(n => "skb:" + n).Order(StringComparer.Ordinal).ToList();
+
+        ProgramResult list = ToolRunner.Run("list", "--source", "btf", "skb:*");
+
+        Assert.Equal(0, list.ExitCode);
+        Assert.Equal(skb, list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void ListFromBtf_OfASystem_WithoutTracefs_IsAUsageErrorThatSaysWhatToWriteInstead()
+    {
+        KernelFacility.RequireBpf(); // root, to become nobody
+        KernelFacility.RequireProgram("setpriv", "util-linux");
+
+        ProgramResult list = ToolRunner.RunUnder(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--"], "list", "--source", "btf", "skb:*");
+        ProgramResult byName = ToolRunner.RunUnder(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--"], "list", "--source", "btf", "*:kfree_skb*");
+
+        Assert.Equal(2, list.ExitCode);
+        Assert.Contains("BTF does not say which system an event belongs to", list.Error);
+        Assert.Contains("'*:*'", list.Error);
+        Assert.Empty(list.Output);
+        Assert.Equal(0, byName.ExitCode);
+        Assert.Contains("*:kfree_skb", byName.Output.Split('\n'));
+    }
+
+    [Fact]
+    public void ShowOfAGlob_ShowsEveryEventItMatches()
+    {
+        string events = KernelFacility.RequireTracefs();
+
+        ProgramResult show = ToolRunner.Run("show", "skb:*");
+
+        Assert.Equal(0, show.ExitCode);
+        foreach (string name in Directory.GetDirectories(Path.Combine(events, "skb")).Select(d => Path.GetFileName(d)!))
+            Assert.Contains($"skb:{name} (id ", show.Output);
     }
 
     // The field table: the lines between the header and the print fmt.
