@@ -71,8 +71,9 @@ public static class KernelConstants
 
     /// <summary>
     /// Format file text with the print fmt of <paramref name="resolved"/> (see <see cref="Resolve"/>)
-    /// in place of its own, every other line as it was: a snapshot of the kernel's file that carries
-    /// the values.
+    /// in place of its own, every line before it as it was: a snapshot of the kernel's file that
+    /// carries the values. The print fmt is the file's last entry and may span lines (a <c>\n</c>
+    /// the kernel wrote into its format string), so it runs to the end.
     /// </summary>
     public static string WithPrintFmt(string formatText, TracepointSchema resolved)
     {
@@ -88,8 +89,7 @@ public static class KernelConstants
                 return formatText;
             start = line + 1;
         }
-        int end = formatText.IndexOf('\n', start);
-        return formatText.Substring(0, start) + PrintFmtLine + resolved.PrintFmt + (end < 0 ? "\n" : formatText.Substring(end));
+        return formatText.Substring(0, start) + PrintFmtLine + resolved.PrintFmt + "\n";
     }
 
     /// <summary>

@@ -75,8 +75,11 @@ internal sealed class TracefsSource : EventSource
     public override TracepointSchema Read(string system, string name) => Resolve(Tracefs.ReadEvent(_events, system, name));
 
     // The kernel's own file, with the values of the constants its print fmt names written in.
-    public override string FormatText(string system, string name) =>
-        KernelConstants.WithPrintFmt(File.ReadAllText(Path.Combine(_events, system, name, "format")), Read(system, name));
+    public override string FormatText(string system, string name)
+    {
+        string text = File.ReadAllText(Path.Combine(_events, system, name, "format"));
+        return _constants() is { } constants ? KernelConstants.ResolveFormatText(text, system, name, constants) : text;
+    }
 
     private TracepointSchema Resolve(TracepointSchema schema) =>
         _constants() is { } constants ? KernelConstants.Resolve(schema, constants) : schema;

@@ -67,6 +67,18 @@ public sealed class KernelConstantsTests
         Assert.Same(kfree, KernelConstants.ResolveFormatText(kfree, "skb", "kfree_skb", TcpStates));
     }
 
+    [Fact]
+    public void APrintFmtOverSeveralLines_IsReplacedWhole()
+    {
+        // 9p:9p_protocol_dump's format string holds a newline, which tracefs prints as it is.
+        string text = "name: dump\nID: 1\nformat:\n\tfield:int state;\toffset:8;\tsize:4;\tsigned:1;\n\n" +
+                      "print fmt: \"state %s\n%d\", __print_symbolic(REC->state, { TCP_CLOSE, \"TCP_CLOSE\" }), REC->state\n";
+
+        string resolved = KernelConstants.ResolveFormatText(text, "test", "dump", TcpStates);
+
+        Assert.Equal(text.Replace("{ TCP_CLOSE,", "{ 7,"), resolved);
+    }
+
     [Theory]
     [InlineData("this kernel")]
     [InlineData("Debian 6.1")]
