@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using TpGen.Frontends.Btf;
+using TpGen.Frontends.Headers;
 using TpGen.Kernel;
 using TpGen.Tests.Support;
 using Xunit;
@@ -204,6 +205,65 @@ public sealed class ToolSourceTests
         Assert.Equal(0, show.ExitCode);
         foreach (string name in Directory.GetDirectories(Path.Combine(events, "skb")).Select(d => Path.GetFileName(d)!))
             Assert.Contains($"skb:{name} (id ", show.Output);
+    }
+
+    [Fact]
+    public void ListFromHeaders_TakesSecondsNotMinutes_AndNamesTheEventsTheKernelsOwnTracefsHas()
+    {
+        string headers = KernelFacility.RequireKernelHeaders61().BuildDirectory;
+        string dump = KernelFacility.RequirePath(Path.Combine(Fixtures.Debian61Directory, "events"), "the Debian 6.1 reference dump");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        ProgramResult list = ToolRunner.Run("list", "--source", "headers", "--kernel-headers", headers);
+        TimeSpan took = clock.Elapsed;
+
+        Assert.Equal(0, list.ExitCode);
+        Assert.Empty(list.Error);
+        Assert.True(took < TimeSpan.FromSeconds(10), $"listing took {took.TotalSeconds:0.0} s");
+        var listed = list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        var systems = listed.Select(e => e.Split(':')[0]).ToHashSet();
+        // The same kernel's tracefs (Debian's 6.1, built from these headers) is the oracle for every system both have.
+        var kernel = Directory.GetDirectories(dump).Where(d => systems.Contains(Path.GetFileName(d)))
+            .SelectMany(d => Directory.GetDirectories(d).Select(e => Path.GetFileName(d) + ":" + Path.GetFileName(e))).ToHashSet();
+        Assert.True(kernel.Count > 500, $"only {kernel.Count} events of the dump to compare");
+        Assert.Equal(kernel.Order(StringComparer.Ordinal), listed.Where(e => systems.Contains(e.Split(':')[0]) && kernel.Any(k => k.StartsWith(e.Split(':')[0] + ":", StringComparison.Ordinal))).Order(StringComparer.Ordinal));
+        // Systems whose header does not compile on its own are listed too (asoc's needs sound/soc.h first).
+        Assert.Contains("asoc:snd_soc_dapm_path", listed);
+    }
+
+    [Theory]
+    [InlineData("skb")]
+    [InlineData("writeback")]
+    [InlineData("rcu")]
+    [InlineData("sock")]
+    [InlineData("module")]
+    public void ListFromHeaders_NamesTheEventsTheCompiledHeaderDefines(string system)
+    {
+        KernelFacility.RequireLibclang();
+        HeaderTree tree = KernelFacility.RequireKernelHeaders61();
+
+        ProgramResult list = ToolRunner.Run("list", system + ":*", "--source", "headers", "--kernel-headers", tree.BuildDirectory);
+
+        Assert.Equal(0, list.ExitCode);
+        Assert.Equal(new KernelHeaders(tree).ListEvents(system).Select(name => system + ":" + name).Order(StringComparer.Ordinal), list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Prelude_IncludesAHeaderFirst_SoASystemThatNeedsItCompiles_AndOnlyHeaderNamesAreTaken()
+    {
+        KernelFacility.RequireLibclang();
+        string headers = KernelFacility.RequireKernelHeaders61().BuildDirectory;
+
+        ProgramResult without = ToolRunner.Run("show", "asoc:snd_soc_dapm_path", "--kernel-headers", headers);
+        ProgramResult with = ToolRunner.Run("show", "asoc:snd_soc_dapm_path", "--kernel-headers", headers, "--prelude", "sound/soc.h");
+        ProgramResult injected = ToolRunner.Run("show", "asoc:snd_soc_dapm_path", "--kernel-headers", headers, "--prelude", "sound/soc.h>\n#define x");
+
+        Assert.Equal(1, without.ExitCode);
+        Assert.Contains("--prelude HEADER", without.Error);
+        Assert.Equal(0, with.ExitCode);
+        Assert.Contains("path_connect", with.Output);
+        Assert.Equal(2, injected.ExitCode);
+        Assert.Contains("is not a header name", injected.Error);
     }
 
     // The field table: the lines between the header and the print fmt.
