@@ -101,9 +101,18 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
         SortedSet<RequestedEvent> wanted = RequestedEvents.Scan(SourceFiles.Select(item => item.GetMetadata("FullPath")));
         if (!string.IsNullOrWhiteSpace(SnapshotsDirectory))
         {
-            foreach (RequestedEvent request in wanted.Where(e => File.Exists(Path.Combine(SnapshotsDirectory!, e.System, e.Name, "format"))).ToList())
+            foreach (RequestedEvent request in wanted.ToList())
             {
-                Log.LogMessage(MessageImportance.High, "TpGen: {0} from snapshot {1}.", request.Key, Path.Combine(SnapshotsDirectory!, request.System, request.Name, "format"));
+                // One kernel's snapshot (system/event/format), or several kernels' (KERNEL/system/event/format).
+                string single = Path.Combine(SnapshotsDirectory!, request.System, request.Name, "format");
+                string[] snapshots = File.Exists(single)
+                    ? [single]
+                    : Directory.Exists(SnapshotsDirectory) ? Directory.GetFiles(SnapshotsDirectory!, "format", SearchOption.AllDirectories)
+                        .Where(path => SnapshotLayout.TryParse(Path.GetRelativePath(SnapshotsDirectory!, path), out string kernel, out string system, out string name) && kernel.Length > 0 && system == request.System && name == request.Name)
+                        .OrderBy(path => path, StringComparer.Ordinal).ToArray() : [];
+                if (snapshots.Length == 0)
+                    continue;
+                Log.LogMessage(MessageImportance.High, "TpGen: {0} from snapshot{1} {2}.", request.Key, snapshots.Length == 1 ? "" : "s", string.Join(", ", snapshots));
                 wanted.Remove(request);
             }
         }
@@ -118,6 +127,8 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
         if (!folder.IsCurrent(stamp))
         {
             List<string>? all = null;
+            // The running kernel's BTF gives the constants its print fmts name without defining (TCP states).
+            IReadOnlyDictionary<string, long>? constants = events == Tracefs.EventsDirectory ? KernelBtf.RunningKernelConstants : null;
             foreach (RequestedEvent request in wanted)
             {
                 if (folder.Contains(request.System, request.Name))
@@ -125,7 +136,8 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
                 string source = Path.Combine(events, request.System, request.Name, "format");
                 try
                 {
-                    folder.Write(request.System, request.Name, File.ReadAllText(source));
+                    string text = File.ReadAllText(source);
+                    folder.Write(request.System, request.Name, constants is null ? text : KernelConstants.ResolveFormatText(text, request.System, request.Name, constants));
                     continue;
                 }
                 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using TpGen.Frontends;
@@ -18,6 +19,15 @@ public static class KernelBtf
 
     // vmlinux BTF is a few MB; a limit keeps a wrong path (or a gzip bomb) from filling memory.
     private const long MaxSize = 512L * 1024 * 1024;
+
+    private static readonly Lazy<IReadOnlyDictionary<string, long>?> s_runningKernelConstants = new(ReadRunningKernelConstants);
+
+    /// <summary>
+    /// The running kernel's enum constants by name (<see cref="BtfSchemaReader.EnumConstants"/>),
+    /// read once: what <see cref="KernelConstants.Resolve"/> needs to give this kernel's formats the
+    /// values their print fmts name without defining. Null when the kernel exposes no BTF that can be read.
+    /// </summary>
+    public static IReadOnlyDictionary<string, long>? RunningKernelConstants => s_runningKernelConstants.Value;
 
     /// <summary>Reads and parses the running kernel's BTF.</summary>
     /// <exception cref="KernelBtfException">the kernel exposes no BTF, or it cannot be read.</exception>
@@ -62,6 +72,19 @@ public static class KernelBtf
         catch (IOException e)
         {
             throw new KernelBtfException($"Cannot read {path}: {e.Message}", e);
+        }
+    }
+
+    private static IReadOnlyDictionary<string, long>? ReadRunningKernelConstants()
+    {
+        try
+        {
+            return BtfSchemaReader.EnumConstants(ReadVmlinux());
+        }
+        catch (Exception e) when (e is KernelBtfException or FormatParseException)
+        {
+            // Without BTF the print fmts keep the names they have, and print the numbers as the format alone allows.
+            return null;
         }
     }
 

@@ -192,7 +192,11 @@ internal sealed class AttachPlan
     {
         try
         {
-            return Tracefs.ReadEvent(probe.System, probe.Name);
+            TracepointSchema live = Tracefs.ReadEvent(probe.System, probe.Name);
+            // Constants the print fmt names but does not define (TCP states) take the running kernel's values from its BTF, as the build did.
+            if (KernelConstants.Unresolved(live).Count > 0 && KernelBtf.RunningKernelConstants is { } constants)
+                live = KernelConstants.Resolve(live, constants);
+            return live;
         }
         catch (TracefsException e) when (e.Problem == TracefsProblem.EventMissing)
         {

@@ -19,7 +19,7 @@ internal static class ListCommand
         CompletionCommand.AddEventCompletions(pattern);
         var sources = new SourceOptions();
         var systems = new Option<bool>("--systems") { Description = "List the systems only." };
-        var command = new Command("list", "List tracepoints, one system:event per line.") { pattern, systems };
+        var command = new Command("list", "List tracepoints, one system:event per line. A system that cannot be read is reported, the others listed, and the exit code is 1.") { pattern, systems };
         sources.AddTo(command);
         command.SetAction(parse => CommandSupport.Run("list", () =>
         {
@@ -27,14 +27,15 @@ internal static class ListCommand
             string? text = parse.GetValue(pattern);
             EventSpec? spec = text is null ? null : CommandSupport.Specs([text], systemAlone: true)[0];
             var events = source.List(spec).Where(e => spec is null || spec.Matches(e.System, e.Name)).ToList();
-            if (events.Count == 0 && spec is not null)
+            // A system that could not be read is reported below; with none, no match is a usage error.
+            if (events.Count == 0 && spec is not null && source.Problems.Count == 0)
                 throw new UsageException($"no event matches '{spec.Text}' in {source.Description}");
-            if (source is BtfSource)
-                System.Console.Error.WriteLine("tpgen list: BTF does not say which system an event belongs to; its events are listed under '*' (or the system you asked for).");
+            if (source is BtfSource { KnowsSystems: false })
+                System.Console.Error.WriteLine("tpgen list: BTF does not say which system an event belongs to; its events are listed under '*' (or the system of the event you named).");
             var lines = parse.GetValue(systems) ? events.Select(e => e.System).Distinct() : events.Select(e => e.System + ":" + e.Name);
             foreach (string line in lines)
                 System.Console.Out.WriteLine(line);
-            return ExitCodes.Success;
+            return CommandSupport.ReportProblems("list", source) == 0 ? ExitCodes.Success : ExitCodes.Failure;
         }));
         return command;
     }

@@ -15,7 +15,7 @@ internal static class PullCommand
         CompletionCommand.AddEventCompletions(events);
         var output = new Option<DirectoryInfo>("--out") { Description = "Where to write SYSTEM/EVENT/format files.", DefaultValueFactory = _ => new DirectoryInfo("Tracepoints") };
         var sources = new SourceOptions();
-        var command = new Command("pull", "Write the format of each event to OUT/SYSTEM/EVENT/format, the snapshot a project commits to build without tracefs or for another kernel; from tracefs, BTF or kernel headers.")
+        var command = new Command("pull", "Write the format of each event to OUT/SYSTEM/EVENT/format, the snapshot a project commits to build without tracefs or for another kernel; from tracefs, BTF or kernel headers. An event that cannot be read is reported, the others written, and the exit code is 1.")
         {
             events, output,
         };
@@ -24,7 +24,9 @@ internal static class PullCommand
         {
             EventSource source = sources.Open(parse);
             string root = parse.GetValue(output)!.FullName;
-            foreach (var (system, name) in source.Resolve(CommandSupport.Specs(parse.GetValue(events)!, systemAlone: false)))
+            var chosen = source.Resolve(CommandSupport.Specs(parse.GetValue(events)!, systemAlone: false), tolerant: true);
+            // Each event on its own: one that cannot be read is reported, and the others are still written.
+            int failedEvents = CommandSupport.ForEachEvent("pull", chosen, (system, name) =>
             {
                 // Parsed first, so a snapshot is never written from a description TpGen cannot read.
                 source.Read(system, name);
@@ -33,13 +35,16 @@ internal static class PullCommand
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 File.WriteAllText(path, text);
                 Console.Out.WriteLine("wrote " + Path.GetRelativePath(Environment.CurrentDirectory, path));
-            }
+            });
             if (source is BtfSource btf)
             {
                 foreach (string note in btf.Notes.Distinct())
                     Console.Error.WriteLine("note: " + note);
             }
-            return ExitCodes.Success;
+            int problems = failedEvents + CommandSupport.ReportProblems("pull", source);
+            if (problems > 0)
+                Console.Error.WriteLine($"tpgen pull: wrote {chosen.Count - failedEvents} of {chosen.Count} events; {problems} problem(s) above");
+            return problems == 0 ? ExitCodes.Success : ExitCodes.Failure;
         }));
         return command;
     }

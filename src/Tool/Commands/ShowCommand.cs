@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
@@ -13,40 +14,56 @@ using TpGen.Tool.Events;
 
 namespace TpGen.Tool.Commands;
 
-/// <summary><c>tpgen show SYSTEM:EVENT</c>: an event's fields and print fmt, or the code TpGen generates for it.</summary>
+/// <summary><c>tpgen show SYSTEM:EVENT...</c>: each event's fields and print fmt, or the code TpGen generates for them.</summary>
 internal static class ShowCommand
 {
     public static Command Create()
     {
-        var eventArgument = new Argument<string>("event") { HelpName = "SYSTEM:EVENT", Description = "The event, SYSTEM:EVENT (e.g. skb:kfree_skb)." };
+        var eventArgument = new Argument<string[]>("events")
+        {
+            HelpName = "SYSTEM:EVENT",
+            Description = "The events, SYSTEM:EVENT (e.g. skb:kfree_skb; globs such as 'skb:*' show each event they match).",
+            Arity = ArgumentArity.OneOrMore,
+        };
         CompletionCommand.AddEventCompletions(eventArgument);
         var sources = new SourceOptions();
-        var csharp = new Option<bool>("--csharp") { Description = "Print the C# the generator emits for a probe set of this event." };
+        var csharp = new Option<bool>("--csharp") { Description = "Print the C# the generator emits for a probe set of these events." };
         var bpf = new Option<bool>("--bpf") { Description = "Print the BPF C the generator emits for it." };
-        var command = new Command("show", "Show an event's fields (type, offset, size, signedness, kind) and print fmt.") { eventArgument, csharp, bpf };
+        var command = new Command("show", "Show each event's fields (type, offset, size, signedness, kind) and print fmt. An event that cannot be read is reported, the others shown, and the exit code is 1.") { eventArgument, csharp, bpf };
         sources.AddTo(command);
         command.SetAction(parse => CommandSupport.Run("show", () =>
         {
-            EventSpec spec = CommandSupport.Specs([parse.GetValue(eventArgument)!], systemAlone: false)[0];
-            if (!spec.IsExact)
-                throw new UsageException($"'{spec.Text}' names several events; show takes one (use tpgen list '{spec.Text}')");
+            List<EventSpec> specs = CommandSupport.Specs(parse.GetValue(eventArgument)!, systemAlone: false);
             EventSource source = sources.Open(parse);
-            source.Resolve([spec]);
-            TracepointSchema schema = source.Read(spec.System, spec.Name);
+            var chosen = source.Resolve(specs, tolerant: true);
+            var schemas = new List<TracepointSchema>();
+            int failedEvents = CommandSupport.ForEachEvent("show", chosen, (system, name) => schemas.Add(source.Read(system, name)));
             if (source is BtfSource btf)
             {
-                foreach (string note in btf.Notes)
+                foreach (string note in btf.Notes.Distinct())
                     Console.Error.WriteLine("note: " + note);
             }
 
-            var probeSet = new ProbeSetSpec(null, EquatableArray<ContainingTypeSpec>.Empty, CSharpNames.ToPascalCase(schema.Name) + "Probe", new EquatableArray<TracepointSchema>([schema]));
-            if (parse.GetValue(csharp))
-                Console.Out.Write(CSharpEmitter.Emit(probeSet));
-            if (parse.GetValue(bpf))
-                Console.Out.Write(BpfEmitter.Emit(probeSet.FullName, [schema]));
-            if (!parse.GetValue(csharp) && !parse.GetValue(bpf))
-                WriteFields(schema, source.Description);
-            return ExitCodes.Success;
+            if (schemas.Count > 0)
+            {
+                string typeName = schemas.Count == 1 ? CSharpNames.ToPascalCase(schemas[0].Name) + "Probe" : "Probes";
+                var probeSet = new ProbeSetSpec(null, EquatableArray<ContainingTypeSpec>.Empty, typeName, schemas.ToEquatableArray());
+                if (parse.GetValue(csharp))
+                    Console.Out.Write(CSharpEmitter.Emit(probeSet));
+                if (parse.GetValue(bpf))
+                    Console.Out.Write(BpfEmitter.Emit(probeSet.FullName, schemas));
+                if (!parse.GetValue(csharp) && !parse.GetValue(bpf))
+                {
+                    for (int i = 0; i < schemas.Count; i++)
+                    {
+                        if (i > 0)
+                            Console.Out.WriteLine();
+                        WriteFields(schemas[i], source.Description);
+                    }
+                }
+            }
+            int problems = failedEvents + CommandSupport.ReportProblems("show", source);
+            return problems == 0 ? ExitCodes.Success : ExitCodes.Failure;
         }));
         return command;
     }

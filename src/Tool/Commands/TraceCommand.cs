@@ -20,12 +20,16 @@ internal static class TraceCommand
         };
         var output = new Option<string>("--output")
         {
-            Description = "text (one line per event, as /sys/kernel/tracing/trace) or json (one object per line, typed fields, enum names).",
+            Description = "text (one line per event, as /sys/kernel/tracing/trace) or json (one object per line: numbers as numbers, and names, symbols and addresses as the text shows them).",
             DefaultValueFactory = _ => "text",
         };
         output.AcceptOnlyFromAmong("text", "json");
         var countBy = new Option<string?>("--count-by") { Description = "Instead of printing events, count them by this field and print a table at the end." };
-        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds." };
+        var duration = new Option<string?>("--duration")
+        {
+            HelpName = "TIME",
+            Description = "Stop after this long: seconds (5, 2.5), or with a unit: 500ms, 5s, 2m, 1h.",
+        };
         var limit = new Option<long?>("--limit") { Description = "Stop after this many events." };
         var ringSize = new Option<string?>("--ring-size")
         {
@@ -38,9 +42,7 @@ internal static class TraceCommand
         };
         command.SetAction(parse => CommandSupport.Run("trace", () =>
         {
-            double? seconds = parse.GetValue(duration);
-            if (seconds is <= 0)
-                throw new UsageException("--duration must be more than 0 seconds");
+            TimeSpan? traceFor = DurationText.Parse("--duration", parse.GetValue(duration));
             long? maximum = parse.GetValue(limit);
             if (maximum is <= 0)
                 throw new UsageException("--limit must be at least 1");
@@ -50,7 +52,7 @@ internal static class TraceCommand
                 parse.GetValue(filter),
                 countField is not null ? TraceMode.Count : parse.GetValue(output) == "json" ? TraceMode.Json : TraceMode.Text,
                 countField,
-                seconds is null ? null : TimeSpan.FromSeconds(seconds.Value),
+                traceFor,
                 maximum ?? long.MaxValue,
                 RingSize.Parse(parse.GetValue(ringSize)));
 

@@ -26,22 +26,51 @@ internal abstract class EventSource
     /// <summary>One event as format file text: the source's own text where it has one.</summary>
     public virtual string FormatText(string system, string name) => TpGen.Frontends.Tracefs.FormatFileWriter.Write(Read(system, name));
 
-    /// <summary>The events <paramref name="specs"/> name; a spec that matches nothing is a usage error naming the nearest events.</summary>
-    public IReadOnlyList<(string System, string Name)> Resolve(IEnumerable<EventSpec> specs)
+    /// <summary>
+    /// What a listing over many systems could not read (a system whose header does not compile),
+    /// and, with <c>tolerant</c> resolving, the specs that matched nothing: the command reports
+    /// them after doing the rest.
+    /// </summary>
+    public List<EventProblem> Problems { get; } = new();
+
+    /// <summary>
+    /// The events <paramref name="specs"/> name. A spec that matches nothing is a usage error naming
+    /// the nearest events; when <paramref name="tolerant"/>, it is a <see cref="Problems"/> entry
+    /// instead, unless no spec matches anything.
+    /// </summary>
+    public IReadOnlyList<(string System, string Name)> Resolve(IEnumerable<EventSpec> specs, bool tolerant = false)
     {
         var chosen = new List<(string, string)>();
+        var seen = new HashSet<(string, string)>();
+        var unmatched = new List<UsageException>();
+        bool sourceFailed = false;
         foreach (EventSpec spec in specs)
         {
+            int before = Problems.Count;
             IReadOnlyList<(string System, string Name)> scope = List(spec);
+            sourceFailed |= Problems.Count > before;
             var matches = scope.Where(e => spec.Matches(e.System, e.Name)).ToList();
             if (matches.Count == 0)
-                throw new UsageException($"no event matches '{spec.Text}' in {Description}{Suggestion(spec, scope)}; 'tpgen list' shows them");
+            {
+                // The source already said why (a system it could not read).
+                if (Problems.Count > before)
+                    continue;
+                var problem = new UsageException($"no event matches '{spec.Text}' in {Description}{Suggestion(spec, scope)}; 'tpgen list' shows them");
+                if (!tolerant)
+                    throw problem;
+                unmatched.Add(problem);
+                Problems.Add(new EventProblem("", problem.Message));
+                continue;
+            }
             foreach (var match in matches)
             {
-                if (!chosen.Contains(match))
+                if (seen.Add(match))
                     chosen.Add(match);
             }
         }
+        // Nothing matched, and not because the source could not read something: the command line is wrong.
+        if (chosen.Count == 0 && unmatched.Count > 0 && !sourceFailed)
+            throw unmatched[0];
         return chosen;
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Linq;
 using System.IO;
 
 namespace TpGen.Tool.Events;
@@ -22,12 +23,20 @@ internal sealed class SourceOptions
 
     public Option<FileInfo?> Btf { get; } = new("--btf")
     {
-        Description = "Read a BTF file (a vmlinux BTF, or .gz of one) instead of /sys/kernel/btf/vmlinux.",
+        Description = "Read a BTF file (a vmlinux BTF, or .gz of one) instead of /sys/kernel/btf/vmlinux; with --source tracefs --events-dir, the BTF of the same kernel, for the constants its print fmts name.",
     };
 
     public Option<DirectoryInfo?> KernelHeaders { get; } = new("--kernel-headers")
     {
         Description = "Read a kernel's headers (e.g. /usr/src/linux-headers-6.1.0-56-amd64, or a source tree) through libclang.",
+    };
+
+    public Option<string[]> Prelude { get; } = new("--prelude")
+    {
+        HelpName = "HEADER",
+        Description = "With --kernel-headers: a header to include before a system's trace header, as the kernel's own .c file does (e.g. linux/netdevice.h); repeatable. For systems that do not compile with the default ones.",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
     };
 
     public SourceOptions()
@@ -41,6 +50,7 @@ internal sealed class SourceOptions
         command.Options.Add(EventsDirectory);
         command.Options.Add(Btf);
         command.Options.Add(KernelHeaders);
+        command.Options.Add(Prelude);
     }
 
     /// <summary>Opens the source the options name.</summary>
@@ -58,10 +68,24 @@ internal sealed class SourceOptions
             case "headers":
                 if (headers is null)
                     throw new UsageException("--source headers needs --kernel-headers DIR (e.g. /usr/src/linux-headers-6.1.0-56-amd64)");
-                return HeadersSource.Open(headers);
+                return HeadersSource.Open(headers, PreludeHeaders(parse.GetValue(Prelude)));
             default:
-                return TracefsSource.Open(events);
+                // A dump of another kernel takes its constants from that kernel's BTF, when given.
+                return TracefsSource.Open(events, btf);
         }
+    }
+
+    // Each becomes an #include line: only a relative header name may, so nothing else reaches the C.
+    private static string[] PreludeHeaders(string[]? headers)
+    {
+        foreach (string header in headers ?? [])
+        {
+            bool valid = header.Length is > 2 and <= 200 && header.EndsWith(".h", System.StringComparison.Ordinal) && !header.StartsWith('/') &&
+                         !header.Contains("..", System.StringComparison.Ordinal) && header.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '/');
+            if (!valid)
+                throw new UsageException($"--prelude '{TpGen.Schema.TraceNames.Printable(header)}' is not a header name: write it as an #include names it, e.g. linux/netdevice.h");
+        }
+        return headers ?? [];
     }
 
     /// <summary>

@@ -87,7 +87,7 @@ internal static class ReportSession
         var skipped = new Dictionary<int, long>();
         long filteredOut = 0;
         using var stop = new CancellationTokenSource();
-        var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldValues(s)).ToArray(), request.CountBy, long.MaxValue, stop, Console.OpenStandardOutput(), error);
+        var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldPrinter(s)).ToArray(), request.CountBy, long.MaxValue, stop, Console.OpenStandardOutput(), error);
         TraceFileReader reader = file.CreateReader();
         try
         {

@@ -27,7 +27,7 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
 {
     private readonly TraceMode _mode;
     private readonly RecordFormatter? _formatter;
-    private readonly FieldValues[] _events;
+    private readonly FieldPrinter[] _events;
     private readonly string? _countBy;
     private readonly long _limit;
     private readonly CancellationTokenSource _stop;
@@ -41,7 +41,7 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
     private string? _commandText;
     private bool _disposed;
 
-    public TraceOutput(TraceMode mode, RecordFormatter? formatter, FieldValues[] events, string? countBy, long limit, CancellationTokenSource stop, Stream output, TextWriter error)
+    public TraceOutput(TraceMode mode, RecordFormatter? formatter, FieldPrinter[] events, string? countBy, long limit, CancellationTokenSource stop, Stream output, TextWriter error)
     {
         _mode = mode;
         _formatter = formatter;
@@ -55,7 +55,8 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
         bool terminal = !Console.IsOutputRedirected;
         _text = new StreamWriter(output, new UTF8Encoding(false), 1 << 16) { AutoFlush = terminal };
         if (mode == TraceMode.Json)
-            _json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });
+            // Relaxed escaping: a symbol reads "kfree+0x2a/0xd0", not "kfree\u002B0x2a/0xd0" (the output is not embedded in HTML).
+            _json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     public long Printed { get; private set; }
@@ -68,7 +69,7 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
     {
         if (Printed >= _limit || header.EventIndex >= _events.Length)
             return;
-        FieldValues values = _events[header.EventIndex];
+        FieldPrinter values = _events[header.EventIndex];
         switch (_mode)
         {
             case TraceMode.Text:
@@ -78,7 +79,15 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
                 WriteJson(record, header, command, values);
                 break;
             default:
-                string key = values.Text(_countBy!, record);
+                string key;
+                try
+                {
+                    key = values.Text(_countBy!, record);
+                }
+                catch (TraceRecordException e)
+                {
+                    key = $"(record not decoded: {e.Problem})";
+                }
                 _counts[key] = _counts.GetValueOrDefault(key) + 1;
                 break;
         }
@@ -142,7 +151,7 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
 
     // The kernel's trace line: task-pid, [cpu], seconds.microseconds (rounded, as the kernel's
     // ns2usecs), event name, then the event's own text; built in one buffer, without allocating.
-    private void WriteLine(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, FieldValues values)
+    private void WriteLine(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, FieldPrinter values)
     {
         string name = CommandText(command);
         int pid = record.Length >= 8 ? BitConverter.ToInt32(record.Slice(4)) : 0;
@@ -186,7 +195,7 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
         return _commandText;
     }
 
-    private void WriteJson(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, FieldValues values)
+    private void WriteJson(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, FieldPrinter values)
     {
         Utf8JsonWriter json = _json!;
         json.WriteStartObject();
@@ -201,7 +210,7 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
         json.WriteStartObject("fields");
         try
         {
-            values.WriteFields(json, record);
+            values.WriteJson(json, record);
         }
         catch (TraceRecordException e)
         {

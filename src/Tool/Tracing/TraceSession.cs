@@ -64,13 +64,14 @@ internal static class TraceSession
 
         progress.Report("loading and attaching");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using ProbeSet probes = ProbeSet.Attach(definition, new ProbeOptions { LostRecordsLog = null, RingBufferSize = request.RingBufferSize });
+        // The duration counts from the attach: loading and attaching can take longer than a short trace.
         if (request.Duration is { } duration)
             stop.CancelAfter(duration);
-        using ProbeSet probes = ProbeSet.Attach(definition, new ProbeOptions { LostRecordsLog = null, RingBufferSize = request.RingBufferSize });
         error.WriteLine($"tpgen trace: tracing {string.Join(", ", schemas.Select(s => s.FullName).Take(8))}{(schemas.Count > 8 ? $" and {schemas.Count - 8} more" : "")}{(request.Filter is null ? "" : " where " + request.Filter)}; Ctrl-C to stop.");
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldValues(s)).ToArray(), request.CountBy, request.Limit, stop, Console.OpenStandardOutput(), error);
+        var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldPrinter(s)).ToArray(), request.CountBy, request.Limit, stop, Console.OpenStandardOutput(), error);
         try
         {
             probes.Run(output, stop.Token);

@@ -105,6 +105,22 @@ public sealed class BtfReaderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ShortNames_DropTheEnumsOwnPrefix_NotTheLongerOneOfAGroupOfItsValues()
+    {
+        // sk_rst_reason (6.10 on): half its values are SK_RST_REASON_TCP_*; the print fmt strips SK_RST_REASON_ only.
+        string[] resets = ["SK_RST_REASON_NOT_SPECIFIED", "SK_RST_REASON_NO_SOCKET", "SK_RST_REASON_TCP_INVALID_ACK_SEQUENCE", "SK_RST_REASON_TCP_RFC7323_PAWS",
+                           "SK_RST_REASON_TCP_TOO_OLD_ACK", "SK_RST_REASON_TCP_ACK_UNSENT_DATA", "SK_RST_REASON_INVALID_SYN", "SK_RST_REASON_MAX"];
+        // skb_drop_reason: two values outside the prefix keep their whole names.
+        string[] drops = ["SKB_NOT_DROPPED_YET", "SKB_CONSUMED", .. Enumerable.Range(0, 20).Select(i => $"SKB_DROP_REASON_R{i}")];
+        // 6.1's migrate_mode: a prefix only half share is no prefix.
+        string[] modes = ["MIGRATE_ASYNC", "MIGRATE_SYNC_LIGHT", "MIGRATE_SYNC", "MIGRATE_SYNC_NO_COPY"];
+
+        Assert.Equal(["NOT_SPECIFIED", "NO_SOCKET", "TCP_INVALID_ACK_SEQUENCE", "TCP_RFC7323_PAWS", "TCP_TOO_OLD_ACK", "TCP_ACK_UNSENT_DATA", "INVALID_SYN", "MAX"], BtfPrintFormat.ShortNames(resets));
+        Assert.Equal(["SKB_NOT_DROPPED_YET", "SKB_CONSUMED", .. Enumerable.Range(0, 20).Select(i => $"R{i}")], BtfPrintFormat.ShortNames(drops));
+        Assert.Equal(["ASYNC", "SYNC_LIGHT", "SYNC", "SYNC_NO_COPY"], BtfPrintFormat.ShortNames(modes));
+    }
+
+    [Fact]
     public void EnumsAreFoundWithOrWithoutTheirKeyword_AndAMissingOneIsNull()
     {
         BtfData btf = KernelBtfs.Debian61();

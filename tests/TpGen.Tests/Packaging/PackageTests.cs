@@ -68,8 +68,12 @@ public sealed class PackageTests(LocalFeed feed, ITestOutputHelper output) : ICl
         using var sandbox = new PackageSandbox(feed);
 
         sandbox.Run(".", "new", "install", feed.Package("TpGen.Templates"));
-        sandbox.Run(".", "new", "tpgen-probe", "-n", "DropCounter");
+        ProgramResult created = sandbox.Run(".", "new", "tpgen-probe", "-n", "DropCounter");
         ProgramResult build = sandbox.Run("DropCounter", "build", "-v:n");
+        // The next step the template prints works as printed: no placeholder, and the command names the app built.
+        Assert.DoesNotContain("<project name>", created.Output);
+        Assert.Contains("dotnet msbuild -getProperty:RunCommand", created.Output);
+        Assert.Equal(Path.Combine(sandbox.Root, "DropCounter", "bin", "Debug", "net10.0", "DropCounter"), sandbox.Run("DropCounter", "msbuild", "-getProperty:RunCommand").Output.Trim());
 
         Assert.Contains("TpGen: compiled the BPF program of DropCounter.SkbDrops", build.Output);
         AssertBinHoldsNoCompilerAssemblies(Path.Combine(sandbox.Root, "DropCounter", "bin", "Debug", "net10.0"));

@@ -6,6 +6,9 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
+using TpGen.Frontends;
+using TpGen.Frontends.Btf;
+using TpGen.Frontends.Tracefs;
 using TpGen.Kernel;
 using TpGen.Schema;
 using TpGen.Tests.Support;
@@ -45,14 +48,17 @@ public sealed class KernelTextTests(ITestOutputHelper output)
     {
         string eventsDirectory = KernelFacility.RequireTracefs();
         KernelFacility.RequireBpf(); // root
-        var schemas = Events.Select(e => e.Split(':'))
+        // As the build reads them: the constants the print fmts name without defining get their values from BTF.
+        IReadOnlyDictionary<string, long> constants = KernelBtf.RunningKernelConstants ?? new Dictionary<string, long>();
+        var formats = Events.Select(e => e.Split(':'))
             .Where(p => File.Exists(Path.Combine(eventsDirectory, p[0], p[1], "format")))
-            .Select(p => Tracefs.ReadEvent(eventsDirectory, p[0], p[1])).ToList();
-        CompiledEvents compiled = CompiledEvents.Build(schemas, s => File.ReadAllText(Path.Combine(eventsDirectory, s.System, s.Name, "format")));
+            .ToDictionary(p => p[0] + ":" + p[1], p => KernelConstants.ResolveFormatText(File.ReadAllText(Path.Combine(eventsDirectory, p[0], p[1], "format")), p[0], p[1], constants));
+        var schemas = formats.Select(p => FormatFileReader.ReadOrThrow(p.Value, p.Key.Split(':')[0], p.Key, p.Key.Split(':')[1])).ToList();
+        CompiledEvents compiled = CompiledEvents.Build(schemas, s => formats[s.FullName]);
         var byId = schemas.ToDictionary(s => s.Id);
 
         string instance = Path.Combine(Tracefs.Root, "instances", $"tpgen_text_{Environment.ProcessId}");
-        var (texts, records) = Record(instance, schemas);
+        var (texts, records) = Record(instance, schemas, Workload);
 
         int compared = 0, same = 0, fallbacks = 0, known = 0;
         var seen = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -96,10 +102,89 @@ public sealed class KernelTextTests(ITestOutputHelper output)
         Assert.True(seen.Count >= 10, $"only {seen.Count} kinds of event fired: {string.Join(", ", seen.Keys)}");
         Assert.Empty(mismatches);
         Assert.True(same > compared * 9 / 10, $"only {same} of {compared} lines are identical");
+        // With BTF every constant the print fmts name has its value: nothing is left to explain.
+        if (KernelBtf.RunningKernelConstants is not null)
+            Assert.Equal(0, known);
+    }
+
+    [Fact]
+    public void ConstantsThePrintFmtNamesButTheFormatDoesNotDefine_PrintAsTheKernelPrintsThem_WithTheirValuesFromBtf()
+    {
+        string eventsDirectory = KernelFacility.RequireTracefs();
+        KernelFacility.RequireBpf(); // root
+        IReadOnlyDictionary<string, long> constants = BtfSchemaReader.EnumConstants(KernelBtfs.ThisKernel());
+        // hrtimer modes (mode=ABS), TCP states (state=TCP_CLOSE), I/O priority classes (none,0,0).
+        string[] events = ["timer:hrtimer_start", "tcp:tcp_send_reset", "block:block_rq_issue", "block:block_rq_complete"];
+        var raw = new Dictionary<string, string>(StringComparer.Ordinal);
+        var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string[] e in events.Select(e => e.Split(':')).Where(p => File.Exists(Path.Combine(eventsDirectory, p[0], p[1], "format"))))
+        {
+            raw[e[0] + ":" + e[1]] = File.ReadAllText(Path.Combine(eventsDirectory, e[0], e[1], "format"));
+            // What the build does with the build machine's tracefs and BTF (GatherTracepointFormats).
+            resolved[e[0] + ":" + e[1]] = KernelConstants.ResolveFormatText(raw[e[0] + ":" + e[1]], e[0], e[1], constants);
+        }
+        Assert.True(resolved.Count >= 2, $"only {string.Join(", ", resolved.Keys)} exist here");
+        var schemas = resolved.Select(p => FormatFileReader.ReadOrThrow(p.Value, p.Key.Split(':')[0], p.Key, p.Key.Split(':')[1])).ToList();
+        Assert.All(schemas, s => Assert.Empty(KernelConstants.Unresolved(s)));
+        CompiledEvents compiled = CompiledEvents.Build(schemas, s => resolved[s.FullName]);
+        CompiledEvents unresolved = CompiledEvents.Build(schemas, s => raw[s.FullName]);
+        var byId = schemas.ToDictionary(s => s.Id);
+
+        string instance = Path.Combine(Tracefs.Root, "instances", $"tpgen_constants_{Environment.ProcessId}");
+        var (texts, records) = Record(instance, schemas, ConstantsWorkload);
+
+        int compared = 0, differedBefore = 0;
+        var seen = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var mismatches = new List<string>();
+        foreach (int cpu in texts.Keys)
+        {
+            Assert.Equal(texts[cpu].Count, records[cpu].Count);
+            for (int i = 0; i < texts[cpu].Count; i++)
+            {
+                TracepointSchema schema = byId[BitConverter.ToUInt16(records[cpu][i], 0)];
+                string kernel = texts[cpu][i][(schema.Name.Length + 2)..];
+                string? ours = compiled.Format(schema.FullName, records[cpu][i]);
+                seen[schema.FullName] = seen.GetValueOrDefault(schema.FullName) + 1;
+                compared++;
+                differedBefore += unresolved.Format(schema.FullName, records[cpu][i]) != kernel ? 1 : 0;
+                if (ours != kernel && mismatches.Count < 20)
+                    mismatches.Add($"{schema.FullName}\n  kernel: {kernel}\n  tpgen:  {ours}");
+            }
+        }
+
+        output.WriteLine($"{compared} lines ({string.Join(", ", seen.Select(p => $"{p.Key} {p.Value}"))}); {differedBefore} of them differ from the kernel's without BTF's values");
+        foreach (string mismatch in mismatches)
+            output.WriteLine(mismatch);
+        Assert.Empty(mismatches);
+        Assert.True(seen.GetValueOrDefault("timer:hrtimer_start") > 0 && seen.GetValueOrDefault("tcp:tcp_send_reset") > 0, "the workload fired too few events: " + string.Join(", ", seen.Keys));
+        Assert.True(differedBefore > 0, "no line printed a constant the format does not define");
+    }
+
+    /// <summary>Timers, a TCP connection reset from the established state (close with SO_LINGER 0), and a synced file write.</summary>
+    private static void ConstantsWorkload()
+    {
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            using var client = new TcpClient();
+            client.Connect((IPEndPoint)listener.LocalEndpoint);
+            using TcpClient server = listener.AcceptTcpClient();
+            client.LingerState = new LingerOption(true, 0);
+            client.Close();
+            listener.Stop();
+        }
+        string temporary = Path.Combine(Path.GetTempPath(), $"tpgen-constants-{Environment.ProcessId}");
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+        {
+            file.Write(new byte[64 * 1024]);
+            file.Flush(flushToDisk: true);
+        }
+        File.Delete(temporary);
+        Thread.Sleep(20);
     }
 
     /// <summary>Enables the events in a new instance, runs the workload, and reads each CPU's text lines and raw records.</summary>
-    private static (Dictionary<int, List<string>> Texts, Dictionary<int, List<byte[]>> Records) Record(string instance, List<TracepointSchema> schemas)
+    private static (Dictionary<int, List<string>> Texts, Dictionary<int, List<byte[]>> Records) Record(string instance, List<TracepointSchema> schemas, Action workload)
     {
         Directory.CreateDirectory(instance);
         try
@@ -114,7 +199,7 @@ public sealed class KernelTextTests(ITestOutputHelper output)
             Write(instance, "tracing_on", "1");
             try
             {
-                Workload();
+                workload();
             }
             finally
             {

@@ -52,7 +52,9 @@ public sealed class ToolTraceTests(ITestOutputHelper output)
         Assert.Equal(Environment.ProcessId, root.GetProperty("pid").GetInt32());
         Assert.Equal("NO_SOCKET", root.GetProperty("fields").GetProperty("reason").GetString());
         Assert.Equal(UdpWorkload.Ipv6Protocol, root.GetProperty("fields").GetProperty("protocol").GetInt32());
-        Assert.StartsWith("0x", root.GetProperty("fields").GetProperty("skbaddr").GetString());
+        // Addresses and symbols as the kernel's text shows them (%p, %pS), not as numbers.
+        Assert.Matches("^[0-9a-f]{16}$", root.GetProperty("fields").GetProperty("skbaddr").GetString());
+        Assert.Matches(@"^[A-Za-z_][\w.]*\+0x[0-9a-f]+/0x[0-9a-f]+$", root.GetProperty("fields").GetProperty("location").GetString());
     }
 
     [Fact]
@@ -157,5 +159,44 @@ public sealed class ToolTraceTests(ITestOutputHelper output)
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(message, result.Error);
         Assert.DoesNotContain("loading and attaching", result.Error);
+    }
+
+    [Theory]
+    [InlineData("5x", "'5x' is not a duration")]
+    [InlineData("s", "'s' is not a duration")]
+    [InlineData("1.5.2s", "'1.5.2s' is not a duration")]
+    [InlineData("-2s", "more than 0")]
+    [InlineData("0ms", "more than 0")]
+    [InlineData("100000000h", "too long")]
+    public void Duration_ThatIsNotOne_IsAUsageErrorThatShowsTheForms(string duration, string message)
+    {
+        ProgramResult result = ToolRunner.Run("trace", "skb:kfree_skb", "--duration", duration);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.DoesNotContain("System.Nullable", result.Error);
+        Assert.DoesNotContain("loading and attaching", result.Error);
+        if (message.Contains("not a duration", StringComparison.Ordinal))
+            Assert.Contains("500ms", result.Error);
+    }
+
+    [Theory]
+    [InlineData("1", 1.0)]
+    [InlineData("1s", 1.0)]
+    [InlineData("500ms", 0.5)]
+    [InlineData("0.02m", 1.2)]
+    public void Duration_InSecondsMillisecondsOrMinutes_StopsTheTraceThen(string duration, double seconds)
+    {
+        KernelFacility.RequireBpf();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using RunningProgram trace = ToolRunner.Start("trace", "skb:kfree_skb", "--duration", duration, "--filter", "reason == NO_SOCKET && protocol == 0");
+        ProgramResult result = trace.Finish();
+
+        output.WriteLine(result.Error);
+        Assert.Equal(0, result.ExitCode);
+        // The trace's own account of how long it traced (the start-up before it is excluded).
+        double traced = double.Parse(System.Text.RegularExpressions.Regex.Match(result.Error, @"events in ([0-9.]+) s").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(traced, seconds - 0.05, seconds + 1.0);
+        Assert.True(clock.Elapsed.TotalSeconds >= seconds);
     }
 }

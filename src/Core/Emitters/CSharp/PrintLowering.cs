@@ -368,7 +368,7 @@ internal sealed class PrintLowering
         return Promote(ConvertValue(operand, size, signed));
     }
 
-    private static Value LowerSizeOf(SizeOfExpr sizeOf)
+    private Value LowerSizeOf(SizeOfExpr sizeOf)
     {
         if (sizeOf.Type is { } type)
         {
@@ -376,8 +376,15 @@ internal sealed class PrintLowering
                 return Value.Int("8UL", 8, false);
             if (CTypeFacts.TryGet(type.BaseType, out int size, out _))
                 return Value.Int(Number(size) + "UL", 8, false);
+            throw new UnsupportedException("sizeof of a type whose size the format does not give");
         }
-        throw new UnsupportedException("sizeof of a type whose size the format does not give");
+        // sizeof(REC->hdr) is the field's declared size, which the format gives; sizeof(REC->a[0]) an element's.
+        PrintExpr operand = sizeOf.Operand!;
+        if (operand is FieldExpr field && _schema.FindField(field.Field) is { Location: DynamicLocation.None, Size: > 0 } fixedField)
+            return Value.Int(Number(fixedField.Size) + "UL", 8, false);
+        if (operand is IndexExpr { Target: FieldExpr array } && _schema.FindField(array.Field) is { Kind: FieldKind.FixedArray or FieldKind.CharArray, ElementSize: > 0 } arrayField)
+            return Value.Int(Number(arrayField.ElementSize) + "UL", 8, false);
+        throw new UnsupportedException("sizeof of an expression other than a fixed field or one of its elements");
     }
 
     private Value LowerIndex(IndexExpr index)

@@ -40,11 +40,17 @@ public static class BtfPrintFormat
     }
 
     /// <summary>
-    /// Names for an enum's values as print fmts write them: the prefix most enumerators share
-    /// (<c>SKB_DROP_REASON_</c>) is dropped where it leaves a name.
+    /// Names for an enum's values as print fmts write them: the longest prefix nearly every
+    /// enumerator shares (<c>SKB_DROP_REASON_</c>, <c>SK_RST_REASON_</c>) is dropped where it
+    /// leaves a name. The kernel's <c>{ SKB_DROP_REASON_##x, #x }</c> tables strip the enum's own
+    /// prefix; a longer one that only a part shares (<c>SK_RST_REASON_TCP_</c>) is a group of
+    /// values, not the enum's prefix, and a few enumerators outside it (<c>SKB_NOT_DROPPED_YET</c>)
+    /// keep their whole names.
     /// </summary>
     public static IReadOnlyList<string> ShortNames(IReadOnlyList<string> names)
     {
+        if (names is null)
+            throw new ArgumentNullException(nameof(names));
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (string name in names)
         {
@@ -57,7 +63,7 @@ public static class BtfPrintFormat
         string best = "";
         foreach (KeyValuePair<string, int> candidate in counts)
         {
-            if (candidate.Value * 2 >= names.Count && candidate.Value >= 2 && candidate.Key.Length > best.Length)
+            if (candidate.Value * 5 >= names.Count * 4 && candidate.Value >= 2 && candidate.Key.Length > best.Length)
                 best = candidate.Key;
         }
         var shortNames = new List<string>(names.Count);

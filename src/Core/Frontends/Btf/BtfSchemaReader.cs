@@ -107,6 +107,35 @@ public static class BtfSchemaReader
         return null;
     }
 
+    /// <summary>
+    /// Every enumerator of every enum in <paramref name="btf"/> (named or anonymous, such as the
+    /// TCP states), by name: the values of kernel constants that print fmts name without defining
+    /// them (see <see cref="KernelConstants"/>). A name that two enums give different values is
+    /// left out, since BTF cannot say which one a print fmt means.
+    /// </summary>
+    public static IReadOnlyDictionary<string, long> EnumConstants(BtfData btf)
+    {
+        if (btf is null)
+            throw new ArgumentNullException(nameof(btf));
+        var constants = new Dictionary<string, long>(StringComparer.Ordinal);
+        var ambiguous = new HashSet<string>(StringComparer.Ordinal);
+        for (int id = 1; id < btf.TypeCount; id++)
+        {
+            if (btf.KindOf(id) is not (BtfKind.Enum or BtfKind.Enum64))
+                continue;
+            foreach (BtfEnumerator enumerator in btf.TypeById(id).Enumerators)
+            {
+                if (constants.TryGetValue(enumerator.Name, out long value) && value != enumerator.Value)
+                    ambiguous.Add(enumerator.Name);
+                else
+                    constants[enumerator.Name] = enumerator.Value;
+            }
+        }
+        foreach (string name in ambiguous)
+            constants.Remove(name);
+        return constants;
+    }
+
     private static EnumSpec ToEnumSpec(BtfData btf, BtfType type, string name)
     {
         // C enums, and so BTF's (the kernel's verifier checks it), are 1, 2, 4 or 8 bytes.

@@ -1,0 +1,260 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.Json;
+using TpGen.Decoding;
+using TpGen.Schema;
+
+namespace TpGen.Formatting;
+
+/// <summary>
+/// Writes one field of a record the way the event's own text shows it (<see cref="FieldDisplay"/>):
+/// names from its <c>__print_symbolic</c>/<c>__print_flags</c> table, <c>%pS</c> addresses as
+/// symbols, <c>%pI4</c> and socket addresses as addresses, strings as text, with the same
+/// <see cref="TraceTextWriter"/> the generated <c>ToString()</c> uses. Plain numbers are their
+/// values, in decimal. For schemas known only at run time: tpgen's JSON and <c>--count-by</c>.
+/// </summary>
+public sealed class FieldPrinter
+{
+    private readonly Dictionary<string, FieldDisplay> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FlagName[]> _flags = new(StringComparer.Ordinal);
+
+    /// <summary>A printer for the records of <paramref name="schema"/>.</summary>
+    public FieldPrinter(TracepointSchema schema)
+    {
+        Schema = schema ?? throw new ArgumentNullException(nameof(schema));
+        var displays = new List<FieldDisplay>();
+        foreach (FieldSpec field in schema.Fields)
+        {
+            FieldDisplay display = FieldDisplay.For(schema, field);
+            _byName[field.Name] = display;
+            if (!field.IsCommon)
+                displays.Add(display);
+            if (display.Names is { IsFlags: true } table)
+            {
+                var names = new FlagName[table.Entries.Count];
+                for (int i = 0; i < names.Length; i++)
+                    names[i] = new FlagName(table.Entries[i].Value, table.Entries[i].Name);
+                _flags[display.Field.Name] = names;
+            }
+        }
+        Displays = displays;
+    }
+
+    /// <summary>The event.</summary>
+    public TracepointSchema Schema { get; }
+
+    /// <summary>How each of the event's own fields is shown, in field order.</summary>
+    public IReadOnlyList<FieldDisplay> Displays { get; }
+
+    /// <summary>How field <paramref name="field"/> (its own or a common one) is shown.</summary>
+    /// <exception cref="ArgumentException">The event has no such field.</exception>
+    public FieldDisplay Display(string field) =>
+        _byName.TryGetValue(field, out FieldDisplay? display) ? display : throw new ArgumentException($"{Schema.FullName} has no field '{field}'", nameof(field));
+
+    /// <summary>The field's value as text: as the event's text shows it, numbers in decimal.</summary>
+    /// <exception cref="TraceRecordException">The record is too short for the field.</exception>
+    public string Text(string field, ReadOnlySpan<byte> record) => Text(Display(field), record);
+
+    /// <summary>
+    /// Writes the event's own fields as JSON properties, each named as the field: numbers as
+    /// numbers, bools as booleans, arrays of numbers as arrays, everything else as the text shows it.
+    /// </summary>
+    /// <exception cref="TraceRecordException">The record is too short for a field; the properties before it are written.</exception>
+    public void WriteJson(Utf8JsonWriter json, ReadOnlySpan<byte> record)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        foreach (FieldDisplay display in Displays)
+        {
+            FieldSpec field = display.Field;
+            // Each value is read before its name is written, so a record that ends early leaves whole properties.
+            switch (display.Show)
+            {
+                case FieldShow.Number:
+                {
+                    ulong bits = Integer(field, record);
+                    json.WritePropertyName(field.Name);
+                    if (IsSigned(field))
+                        json.WriteNumberValue(unchecked((long)bits));
+                    else
+                        json.WriteNumberValue(bits);
+                    break;
+                }
+                case FieldShow.Bool:
+                {
+                    bool value = Integer(field, record) != 0;
+                    json.WriteBoolean(field.Name, value);
+                    break;
+                }
+                case FieldShow.Array:
+                {
+                    ReadOnlySpan<byte> bytes = Payload(field, record);
+                    json.WriteStartArray(field.Name);
+                    for (int at = 0; at + field.ElementSize <= bytes.Length; at += field.ElementSize)
+                    {
+                        ulong element = Element(bytes.Slice(at), field.ElementSize, field.IsSigned);
+                        if (field.IsSigned)
+                            json.WriteNumberValue(unchecked((long)element));
+                        else
+                            json.WriteNumberValue(element);
+                    }
+                    json.WriteEndArray();
+                    break;
+                }
+                default:
+                    json.WriteString(field.Name, Text(display, record));
+                    break;
+            }
+        }
+    }
+
+    private string Text(FieldDisplay display, ReadOnlySpan<byte> record)
+    {
+        Span<char> stack = stackalloc char[256];
+        if (TryWrite(display, record, stack, out int written))
+            return new string(stack.Slice(0, written));
+        // A field's text is bounded by its record (at most 64 KiB), so this ends well before the limit.
+        for (int size = 1024; size <= 1 << 24; size *= 4)
+        {
+            char[] rented = ArrayPool<char>.Shared.Rent(size);
+            try
+            {
+                if (TryWrite(display, record, rented, out written))
+                    return new string(rented, 0, written);
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+        return "(field text longer than 16 Mi characters)";
+    }
+
+    private bool TryWrite(FieldDisplay display, ReadOnlySpan<byte> record, Span<char> destination, out int written)
+    {
+        FieldSpec field = display.Field;
+        var w = new TraceTextWriter(destination);
+        var text = new FormatSpec(FormatFlags.None, -1, display.Precision, 8, 's');
+        switch (display.Show)
+        {
+            case FieldShow.Names:
+            {
+                ulong value = NamedValue(display, record);
+                if (_flags.TryGetValue(field.Name, out FlagName[]? flags))
+                    w.Flags(value, display.Delimiter ?? "|", flags);
+                else
+                    w.Symbol(display.Names!.NameOf(value), value);
+                break;
+            }
+            case FieldShow.Symbol:
+                w.Symbol(Integer(field, record), display.WithOffset, default);
+                break;
+            case FieldShow.Address:
+                w.Pointer(Integer(field, record), default);
+                break;
+            case FieldShow.KernelString:
+                w.KernelString(Integer(field, record), text);
+                break;
+            case FieldShow.AddressBytes:
+                w.PointerBytes(RecordReader.Bytes(record, field.Offset, field.Size), display.Extension, default);
+                break;
+            case FieldShow.String:
+                w.String(field.Kind == FieldKind.DynamicString
+                    ? RecordReader.DynamicString(record, field.Offset, field.Location == DynamicLocation.RelLoc).Utf8
+                    : field.ElementCount == 0 ? Terminated(RecordReader.Tail(record, field.Offset)) : RecordReader.CharArray(record, field.Offset, field.Size).Utf8, text);
+                break;
+            case FieldShow.Bool:
+                w.Literal(Integer(field, record) != 0 ? "true" : "false");
+                break;
+            case FieldShow.Number:
+            {
+                ulong bits = Integer(field, record);
+                w.Literal(IsSigned(field) ? unchecked((long)bits).ToString(CultureInfo.InvariantCulture) : bits.ToString(CultureInfo.InvariantCulture));
+                break;
+            }
+            case FieldShow.Array:
+            {
+                ReadOnlySpan<byte> bytes = Payload(field, record);
+                w.Char('[');
+                for (int at = 0; at + field.ElementSize <= bytes.Length; at += field.ElementSize)
+                {
+                    if (at > 0)
+                        w.Char(',');
+                    ulong element = Element(bytes.Slice(at), field.ElementSize, field.IsSigned);
+                    w.Literal(field.IsSigned ? unchecked((long)element).ToString(CultureInfo.InvariantCulture) : element.ToString(CultureInfo.InvariantCulture));
+                }
+                w.Char(']');
+                break;
+            }
+            default:
+                w.Literal(Convert.ToHexString(Payload(field, record)).ToLowerInvariant());
+                break;
+        }
+        return w.TryComplete(out written);
+    }
+
+    /// <summary>
+    /// The value the field's table is given, as the kernel passes it (<c>unsigned long</c>): the
+    /// field's value through the casts of the print fmt's expression, sign-extended from the last.
+    /// </summary>
+    private static ulong NamedValue(FieldDisplay display, ReadOnlySpan<byte> record)
+    {
+        FieldSpec field = display.Field;
+        ulong value = Integer(field, record);
+        bool signed = IsSigned(field);
+        int size = field.Size;
+        var casts = new Stack<CType>();
+        for (PrintExpr? expression = display.NamedValue; expression is CastExpr cast; expression = cast.Operand)
+            casts.Push(cast.Type);
+        while (casts.Count > 0)
+        {
+            CType type = casts.Pop();
+            if (type.PointerDepth > 0)
+                (size, signed) = (8, false);
+            else if (CTypeFacts.TryGet(type.BaseType, out int castSize, out bool castSigned))
+                (size, signed) = (castSize, castSigned);
+            else
+                continue;
+            value = Extend(value, size, signed);
+        }
+        return value;
+    }
+
+    private static ulong Integer(FieldSpec field, ReadOnlySpan<byte> record) =>
+        Element(RecordReader.Bytes(record, field.Offset, field.Size), field.Size, IsSigned(field));
+
+    // Addresses and bools are unsigned whatever the format's signed: says.
+    private static bool IsSigned(FieldSpec field) => field.IsSigned && field.Kind is not (FieldKind.Pointer or FieldKind.Bool);
+
+    private static ulong Element(ReadOnlySpan<byte> bytes, int size, bool signed) => size switch
+    {
+        1 => signed ? unchecked((ulong)(sbyte)bytes[0]) : bytes[0],
+        2 => signed ? unchecked((ulong)BinaryPrimitives.ReadInt16LittleEndian(bytes)) : BinaryPrimitives.ReadUInt16LittleEndian(bytes),
+        4 => signed ? unchecked((ulong)BinaryPrimitives.ReadInt32LittleEndian(bytes)) : BinaryPrimitives.ReadUInt32LittleEndian(bytes),
+        _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
+    };
+
+    private static ulong Extend(ulong value, int size, bool signed)
+    {
+        if (size >= 8)
+            return value;
+        ulong mask = (1UL << (size * 8)) - 1;
+        value &= mask;
+        return signed && (value >> (size * 8 - 1) & 1) != 0 ? value | ~mask : value;
+    }
+
+    private static ReadOnlySpan<byte> Payload(FieldSpec field, ReadOnlySpan<byte> record) => field.Kind switch
+    {
+        FieldKind.DynamicArray or FieldKind.DynamicString => RecordReader.Dynamic(record, field.Offset, field.Location == DynamicLocation.RelLoc, out _),
+        FieldKind.FixedArray or FieldKind.CharArray when field.ElementCount == 0 => RecordReader.Tail(record, field.Offset),
+        _ => RecordReader.Bytes(record, field.Offset, field.Size),
+    };
+
+    private static ReadOnlySpan<byte> Terminated(ReadOnlySpan<byte> bytes)
+    {
+        int end = bytes.IndexOf((byte)0);
+        return end >= 0 ? bytes.Slice(0, end) : bytes;
+    }
+}
