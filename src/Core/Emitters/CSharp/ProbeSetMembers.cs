@@ -15,7 +15,7 @@ internal static class ProbeSetMembers
     /// <summary>Names the generated members take in the user's class; event types avoid them.</summary>
     public static readonly string[] Reserved =
     {
-        "BpfSource", "BpfSourceHash", "Definition", "Attach", "Statistics", "Relocation", "ReadAllAsync", "Run", "RunAsync",
+        "BpfSource", "BpfSourceHash", "Definition", "Attach", "Statistics", "Relocation", "ReadAllAsync", "Run", "RunAsync", "ReadFile", "ReadFileAsync",
         "Dispose", "DisposeAsync", "Decode", "Handlers", "TryFormat",
     };
 
@@ -94,11 +94,33 @@ internal static class ProbeSetMembers
         output.Line("/// <paramref name=\"onLost\"/> (else to standard error). An exception from a handler stops reading and is rethrown.");
         output.Line("/// </summary>");
         output.Line($"public void Run({parameters})");
-        output.Line($"    => _probes.Run(new Handlers(_probes, {arguments}), cancellationToken);");
+        output.Line($"    => _probes.Run(new Handlers(_probes.Layouts, {arguments}), cancellationToken);");
         output.Line();
         output.Line("/// <summary>Runs <see cref=\"Run\"/> on a thread of its own.</summary>");
         output.Line($"public global::System.Threading.Tasks.Task RunAsync({parameters})");
-        output.Line($"    => _probes.RunAsync(new Handlers(_probes, {arguments}), cancellationToken);");
+        output.Line($"    => _probes.RunAsync(new Handlers(_probes.Layouts, {arguments}), cancellationToken);");
+        output.Line();
+        output.Line("/// <summary>");
+        output.Line("/// Reads a recording (a trace.dat of <c>tpgen record</c> or <c>trace-cmd record</c>) through these types, handing each record");
+        output.Line("/// of this probe set's events to its handler in place, in time order, and the losses the recording holds to");
+        output.Line("/// <paramref name=\"onLost\"/>. Each event is relocated by name onto the recording's own description of it, so a file");
+        output.Line("/// recorded on another kernel reads as one recorded here. An exception from a handler stops reading and is rethrown.");
+        output.Line("/// </summary>");
+        output.Line("/// <exception cref=\"global::TpGen.Files.TraceFileException\">The file cannot be read or is damaged.</exception>");
+        output.Line($"/// <exception cref=\"{Probes}.ProbeException\">A field of the build cannot be read from the recording.</exception>");
+        output.Open($"public static void ReadFile(string path, {parameters})");
+        output.Line($"using global::TpGen.Files.ProbeSetFile file = global::TpGen.Files.ProbeSetFile.Open(path, Definition);");
+        output.Line($"file.Read(new Handlers(file.Layouts, {arguments}), cancellationToken);");
+        output.Close();
+        output.Line();
+        output.Line("/// <summary>Owned records of a recording (see <see cref=\"ReadFile\"/>), with <see cref=\"global::TpGen.Probes.LostRecords\"/> where it lost some.</summary>");
+        output.Line("/// <exception cref=\"global::TpGen.Files.TraceFileException\">The file cannot be read or is damaged.</exception>");
+        output.Open("public static async global::System.Collections.Generic.IAsyncEnumerable<global::TpGen.TraceRecord> ReadFileAsync(string path, [global::System.Runtime.CompilerServices.EnumeratorCancellation] global::System.Threading.CancellationToken cancellationToken = default)");
+        output.Line("using global::TpGen.Files.ProbeSetFile file = global::TpGen.Files.ProbeSetFile.Open(path, Definition);");
+        output.Line("global::System.Collections.Generic.IReadOnlyList<global::TpGen.Decoding.EventLayout> layouts = file.Layouts;");
+        output.Line("await foreach (global::TpGen.TraceRecord record in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(file.ReadAllAsync((global::System.ReadOnlySpan<byte> raw, in global::TpGen.RecordHeader header) => Decode(raw, header, layouts), cancellationToken), false))");
+        output.Line("    yield return record;");
+        output.Close();
         output.Line();
         output.Line("/// <summary>Detaches every program and frees the probe set's kernel resources.</summary>");
         output.Line("public void Dispose() => _probes.Dispose();");
@@ -145,8 +167,8 @@ internal static class ProbeSetMembers
             output.Line($"private readonly {viewNames[i]}Handler? _on{viewNames[i]};");
         output.Line("private readonly global::System.Action<long>? _onLost;");
         output.Line();
-        output.Open($"public Handlers({Probes}.ProbeSet probes, {Parameters(viewNames, withToken: false)})");
-        output.Line("_layouts = global::System.Linq.Enumerable.ToArray(probes.Layouts);");
+        output.Open($"public Handlers(global::System.Collections.Generic.IReadOnlyList<{CSharpTypes.EventLayout}> layouts, {Parameters(viewNames, withToken: false)})");
+        output.Line("_layouts = global::System.Linq.Enumerable.ToArray(layouts);");
         for (int i = 0; i < viewNames.Count; i++)
             output.Line($"_on{viewNames[i]} = on{viewNames[i]};");
         output.Line("_onLost = onLost;");
