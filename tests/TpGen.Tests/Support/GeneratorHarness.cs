@@ -13,9 +13,13 @@ using TpGen.Generation;
 
 namespace TpGen.Tests.Support;
 
-/// <summary>A format file handed to the generator, as the build's AdditionalFiles would.</summary>
-internal sealed record FormatInput(string Path, string Text, string? Source = "snapshot")
+/// <summary>A format file handed to the generator, as the build's AdditionalFiles would; <paramref name="SnapshotPath"/> is its folder inside the snapshot folder, as the build passes it.</summary>
+internal sealed record FormatInput(string Path, string Text, string? Source = "snapshot", string? SnapshotPath = null)
 {
+    /// <summary>One kernel's snapshot in a snapshot folder of several (<c>Tracepoints/KERNEL/system/event/format</c>).</summary>
+    public static FormatInput OfKernel(string kernel, string system, string name, string text) =>
+        new($"/project/Tracepoints/{kernel}/{system}/{name}/format", text, "snapshot", $"{kernel}/{system}/{name}/");
+
     public static FormatInput Fixture(string system, string name, string root = "/project/Tracepoints") =>
         new($"{root}/{system}/{name}/format", Fixtures.FormatText(system, name));
 }
@@ -46,12 +50,12 @@ internal static class GeneratorHarness
     public static GeneratorDriver Driver(IEnumerable<FormatInput> formats, bool trackSteps, out ImmutableArray<AdditionalText> texts)
     {
         texts = formats.Select(f => Text(f)).ToImmutableArray();
-        var sources = formats.Where(f => f.Source is not null).ToDictionary(f => f.Path, f => f.Source!);
+        var metadata = formats.ToDictionary(f => f.Path, f => (f.Source, f.SnapshotPath));
         return CSharpGeneratorDriver.Create(
             new[] { new TracepointGenerator().AsSourceGenerator() },
             texts,
             ParseOptions,
-            new SourceOptionsProvider(sources),
+            new SourceOptionsProvider(metadata),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
     }
 
@@ -73,21 +77,22 @@ internal static class GeneratorHarness
         public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
     }
 
-    private sealed class SourceOptionsProvider(Dictionary<string, string> sources) : AnalyzerConfigOptionsProvider
+    private sealed class SourceOptionsProvider(Dictionary<string, (string? Source, string? SnapshotPath)> metadata) : AnalyzerConfigOptionsProvider
     {
-        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(null);
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(null, null);
 
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options(null);
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options(null, null);
 
         public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
-            new Options(sources.TryGetValue(textFile.Path, out string? source) ? source : null);
+            metadata.TryGetValue(textFile.Path, out var item) ? new Options(item.Source, item.SnapshotPath) : new Options(null, null);
 
-        private sealed class Options(string? source) : AnalyzerConfigOptions
+        private sealed class Options(string? source, string? snapshotPath) : AnalyzerConfigOptions
         {
             public override bool TryGetValue(string key, out string value)
             {
-                value = source ?? "";
-                return key == TracepointGenerator.SourceMetadata && source is not null;
+                string? found = key == TracepointGenerator.SourceMetadata ? source : key == TracepointGenerator.SnapshotPathMetadata ? snapshotPath : null;
+                value = found ?? "";
+                return found is not null;
             }
         }
     }

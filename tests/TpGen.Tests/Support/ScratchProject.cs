@@ -69,15 +69,22 @@ internal sealed class ScratchProject : IDisposable
     public void WriteSource(string source) => File.WriteAllText(Path.Combine(ProjectDirectory, "Probes.cs"), source);
 
     /// <summary>Adds a snapshot to the project's Tracepoints/ folder.</summary>
-    public void AddSnapshot(string system, string name, string text)
+    public void AddSnapshot(string system, string name, string text) => AddSnapshot(null, system, name, text);
+
+    /// <summary>Adds one kernel's snapshot to the project's Tracepoints/ folder (Tracepoints/KERNEL/system/event/format), or the one-kernel layout's when <paramref name="kernel"/> is null.</summary>
+    public void AddSnapshot(string? kernel, string system, string name, string text)
     {
-        string path = Path.Combine(ProjectDirectory, "Tracepoints", system, name, "format");
+        string path = Path.Combine(ProjectDirectory, "Tracepoints", TpGen.Frontends.Tracefs.SnapshotLayout.PathOf(kernel, system, name));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
         IsolatedDotnet.ShareWithEveryone(ProjectDirectory);
     }
 
     /// <summary>Builds the project, as root or (<paramref name="asUser"/>) as another user with no access to tracefs.</summary>
+    /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> in the project (publish, say), as root.</summary>
+    public ProgramResult Run(params string[] arguments) =>
+        new IsolatedDotnet(Path.Combine(Root, "home")).Run(ProjectDirectory, [.. arguments, "-nodeReuse:false", "-v:q", "-clp:NoSummary"], null);
+
     public ProgramResult Build(int? asUser = null) =>
         new IsolatedDotnet(Path.Combine(Root, "home")).Run(ProjectDirectory, ["build", "-nodeReuse:false", "-v:n", "-clp:NoSummary"], asUser);
 

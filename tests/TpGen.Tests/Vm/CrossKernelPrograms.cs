@@ -38,6 +38,7 @@ public sealed class CrossKernelPrograms : IDisposable
         Console.Write(drops.Relocation);
         long noSocket = 0;
         string? name = null;
+        bool? more = null;
         using var stop = new CancellationTokenSource();
         Task reading = drops.RunAsync(onKfreeSkb: (in Drops.KfreeSkb drop) =>
         {
@@ -45,6 +46,7 @@ public sealed class CrossKernelPrograms : IDisposable
             {
                 noSocket++;
                 name = drop.ReasonName;
+                more = MORE;
             }
         }, cancellationToken: stop.Token);
 
@@ -59,16 +61,31 @@ public sealed class CrossKernelPrograms : IDisposable
             for (int i = 0; i < datagrams; i++)
                 sender.SendTo(new byte[1], new IPEndPoint(IPAddress.Loopback, port));
         }
+        // A few IPv6 drops too, which a filter on IPv4 leaves in the kernel (and Udp NoPorts does not count).
+        try
+        {
+            using var sender6 = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+            for (int i = 0; i < 500; i++)
+                sender6.SendTo(new byte[1], new IPEndPoint(IPAddress.IPv6Loopback, port));
+        }
+        catch (SocketException)
+        {
+        }
         Thread.Sleep(500);
         stop.Cancel();
         await reading;
         Console.WriteLine($"NO_SOCKET {noSocket}");
         Console.WriteLine($"NAME {name}");
         Console.WriteLine($"LOST {drops.Statistics.Dropped}");
+        Console.WriteLine($"MORE {more}");
 
-        [Tracepoint("skb", "kfree_skb")]
+        [ATTRIBUTE]
         public partial class Drops;
         """;
+
+    /// <summary><see cref="DropCounter"/> with a [Tracepoint] attribute and an expression its handler prints after MORE.</summary>
+    internal static string DropCounterWith(string attribute, string more = "null") =>
+        DropCounter.Replace("[ATTRIBUTE]", attribute).Replace("more = MORE;", $"more = {more};");
 
     private readonly Lazy<Task<IReadOnlyList<(string, string[])>>> _commands;
     private readonly List<ScratchProject> _projects = new();
@@ -94,12 +111,26 @@ public sealed class CrossKernelPrograms : IDisposable
         string dotnet = ToolRunner.Dotnet;
         string aot = await PublishAotAsync();
 
+        const string SnapshotsOnly = "<OutputType>Exe</OutputType><TpGenUseTracefs>false</TpGenUseTracefs><TpGenUseBtf>false</TpGenUseBtf>";
         string debian61 = File.ReadAllText(Path.Combine(KernelFacility.RequirePath(Fixtures.Debian61Directory, "the Debian 6.1 reference dump"), "events", "skb", "kfree_skb", "format"));
-        var from61 = new ScratchProject("From61", DropCounter, "<OutputType>Exe</OutputType><TpGenUseTracefs>false</TpGenUseTracefs><TpGenUseBtf>false</TpGenUseBtf>", ScratchParent);
-        _projects.Add(from61);
+
+        // Built from Debian 6.1's snapshot alone.
+        ScratchProject from61 = Project("From61", DropCounterWith("Tracepoint(\"skb\", \"kfree_skb\")"), SnapshotsOnly);
         from61.AddSnapshot("skb", "kfree_skb", debian61);
-        ProgramResult built = from61.Build();
-        Assert.True(built.ExitCode == 0, $"the 6.1-snapshot build failed:\n{built.Output}\n{built.Error}");
+        Build(from61);
+
+        // Built from 6.1's and this kernel's snapshots together: the union has rx_sk.
+        ScratchProject union = Project("Union", DropCounterWith("Tracepoint(\"skb\", \"kfree_skb\")", "drop.HasRxSk"), SnapshotsOnly);
+        union.AddSnapshot("6.1.0-56-amd64", "skb", "kfree_skb", debian61);
+        union.AddSnapshot(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), "skb", "kfree_skb", File.ReadAllText(Path.Combine(KernelFacility.RequireTracefs(), "skb", "kfree_skb", "format")));
+        Build(union);
+
+        // A filter, built here into an object of its own, published beside the application.
+        ScratchProject filtered = Project("Filtered", DropCounterWith("Tracepoint(\"skb\", \"kfree_skb\", Filter = \"reason == NO_SOCKET && protocol == 0x0800\")", "drop.Protocol == 0x0800"), "<OutputType>Exe</OutputType>");
+        string published = Path.Combine(filtered.Root, "published");
+        ProgramResult publish = filtered.Run("publish", "-o", published);
+        Assert.True(publish.ExitCode == 0, $"publishing the filtered program failed:\n{publish.Output}\n{publish.Error}");
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(published, "bpf"), "Filtered.Drops.*.bpf.o"));
 
         return
         [
@@ -110,7 +141,24 @@ public sealed class CrossKernelPrograms : IDisposable
             ("dropwatch-aot", ["timeout", "--preserve-status", "-s", "TERM", "30", "env", "-i", "PATH=/nonexistent", "HOME=" + AotHome, "XDG_CACHE_HOME=" + AotHome + "/cache", Path.Combine(aot, "DropWatch"), "--demo"]),
             ("aot-home", ["find", AotHome]),
             ("from61", [dotnet, from61.Assembly, Datagrams.ToString(System.Globalization.CultureInfo.InvariantCulture)]),
+            ("union", [dotnet, union.Assembly, Datagrams.ToString(System.Globalization.CultureInfo.InvariantCulture)]),
+            // No clang on its PATH and a cache of its own: the object comes with the publish.
+            ("filtered", ["env", "-i", "PATH=/nonexistent", "HOME=" + AotHome, "XDG_CACHE_HOME=" + AotHome + "/cache", dotnet, Path.Combine(published, "Filtered.dll"), Datagrams.ToString(System.Globalization.CultureInfo.InvariantCulture)]),
+            ("filtered-home", ["find", AotHome]),
         ];
+    }
+
+    private ScratchProject Project(string name, string source, string properties)
+    {
+        var project = new ScratchProject(name, source, properties, ScratchParent);
+        _projects.Add(project);
+        return project;
+    }
+
+    private static void Build(ScratchProject project)
+    {
+        ProgramResult built = project.Build();
+        Assert.True(built.ExitCode == 0, $"building {project.Name} failed:\n{built.Output}\n{built.Error}");
     }
 
     // The publish a user makes for a machine without .NET: one native file.

@@ -69,6 +69,38 @@ public sealed class CrossKernelTests(CrossKernelPrograms programs, ITestOutputHe
             Assert.Contains("moved reason", from61.Output);
     }
 
+    [Theory]
+    [InlineData(CrossKernelRun.Here, true)]
+    [InlineData(KernelVm.Debian61, false)]
+    [InlineData(KernelVm.Debian612, true)]
+    public async Task AProgramBuiltFromTwoKernelsSnapshots_HasRxSkWhereTheKernelHasIt_AndCountsExactly(string kernel, bool hasRxSk)
+    {
+        ProgramRun union = (await RunOnAsync(kernel)).Program("union");
+
+        output.WriteLine(union.ToString());
+        Assert.Equal(0, union.Status);
+        Assert.Equal(union.NoPortsDelta, union.Count("NO_SOCKET"));
+        Assert.Equal(hasRxSk.ToString(), union.Value("MORE"));
+        Assert.Equal(hasRxSk, !union.Output.Contains("absent rx_sk", System.StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(CrossKernelRun.Here)]
+    [InlineData(KernelVm.Debian61)]
+    [InlineData(KernelVm.Debian612)]
+    public async Task AFilteredProgramPublishedWithItsObject_FiltersInEachKernel_WithNoClang(string kernel)
+    {
+        CrossKernelRun run = await RunOnAsync(kernel);
+        ProgramRun filtered = run.Program("filtered");
+
+        output.WriteLine(filtered.ToString());
+        Assert.Equal(0, filtered.Status);
+        // Udp NoPorts counts the IPv4 drops only; the filter let exactly those through.
+        Assert.Equal(filtered.NoPortsDelta, filtered.Count("NO_SOCKET"));
+        Assert.Equal("True", filtered.Value("MORE"));
+        Assert.Equal(CrossKernelPrograms.AotHome, run.Program("filtered-home").Output.Trim());
+    }
+
     private Task<CrossKernelRun> RunOnAsync(string kernel)
     {
         if (kernel == CrossKernelRun.Here)
