@@ -85,7 +85,7 @@ public sealed class CrossKernelPrograms : IDisposable
 
     /// <summary><see cref="DropCounter"/> with a [Tracepoint] attribute and an expression its handler prints after MORE.</summary>
     internal static string DropCounterWith(string attribute, string more = "null") =>
-        DropCounter.Replace("[ATTRIBUTE]", attribute).Replace("more = MORE;", $"more = {more};");
+        DropCounter.Replace("ATTRIBUTE", attribute).Replace("more = MORE;", $"more = {more};");
 
     private readonly Lazy<Task<IReadOnlyList<(string, string[])>>> _commands;
     private readonly List<ScratchProject> _projects = new();
@@ -130,7 +130,7 @@ public sealed class CrossKernelPrograms : IDisposable
         string published = Path.Combine(filtered.Root, "published");
         ProgramResult publish = filtered.Run("publish", "-o", published);
         Assert.True(publish.ExitCode == 0, $"publishing the filtered program failed:\n{publish.Output}\n{publish.Error}");
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(published, "bpf"), "Filtered.Drops.*.bpf.o"));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(published, "bpf"), "Drops.*.bpf.o"));
 
         return
         [

@@ -1,0 +1,94 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using TpGen.Tests.Decoding;
+using TpGen.Tests.Support;
+using Xunit;
+
+namespace TpGen.Tests.Probes;
+
+/// <summary>
+/// The reader never traces itself: a probe set leaves its own process's events out unless asked,
+/// and its loop makes no system call but the wait, so tracing system calls or allocations does not
+/// feed on the tracer; and the first exception a handler throws is the one that stops it.
+/// </summary>
+[Collection(KernelCollection.Name)]
+public sealed partial class ReaderTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task AProbeSet_LeavesItsOwnProcessOut_AndSeesOtherProcesses_UnlessAskedToInclude()
+    {
+        KernelFacility.RequireBpf();
+        int port = UdpWorkload.ClosedPort();
+
+        long own = await CountNoSocketAsync(options: null, () => UdpWorkload.Flood(300, port));
+        long other = await CountNoSocketAsync(options: null, () => Process.Start("bash", ["-c", $"for i in $(seq 200); do printf x > /dev/udp/127.0.0.1/{port}; done"])!.WaitForExit());
+        long included = await CountNoSocketAsync(UdpWorkload.SameProcess, () => UdpWorkload.Flood(300, port));
+
+        Assert.Equal(0, own);
+        Assert.Equal(200, other);
+        Assert.Equal(300, included);
+    }
+
+    [Fact]
+    public async Task AHandlerThatThrows_StopsReading_WithTheFirstExceptionItThrew()
+    {
+        KernelFacility.RequireBpf();
+        using SkbProbes probes = SkbProbes.Attach(UdpWorkload.SameProcess);
+        int thrown = 0;
+        Task reading = probes.RunAsync(
+            onKfreeSkb: (in SkbProbes.KfreeSkb _) => throw new InvalidOperationException("failure " + Interlocked.Increment(ref thrown).ToString(CultureInfo.InvariantCulture)),
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        UdpWorkload.Flood(500, UdpWorkload.ClosedPort());
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => reading);
+        Assert.Equal("failure 1", error.Message);
+        Assert.Equal(1, thrown);
+    }
+
+    [Fact]
+    public async Task TracingKmalloc_CountsWhatBpftraceCounts_NotItsOwnAllocations()
+    {
+        KernelFacility.RequireBpf();
+        string bpftrace = KernelFacility.RequireProgram("bpftrace", "bpftrace");
+        // The same three seconds, side by side: a reader that traced its own polling would count orders of magnitude more.
+        using RunningProgram tpgen = ToolRunner.Start("trace", "kmem:kmalloc", "--count-by", "call_site", "--duration", "3");
+        await tpgen.TracingAsync();
+        var start = new ProcessStartInfo(bpftrace) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in (string[])["-e", "tracepoint:kmem:kmalloc { @ = count(); } interval:s:3 { exit(); }"])
+            start.ArgumentList.Add(argument);
+        using Process reference = Process.Start(start)!;
+        string theirs = await reference.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await reference.WaitForExitAsync(TestContext.Current.CancellationToken);
+        ProgramResult ours = tpgen.Finish();
+
+        long counted = long.Parse(EventsLine().Match(ours.Error).Groups[1].Value, CultureInfo.InvariantCulture);
+        long bpftraceCount = long.Parse(CountLine().Match(theirs).Groups[1].Value, CultureInfo.InvariantCulture);
+        output.WriteLine($"tpgen {counted}, bpftrace {bpftraceCount}");
+        Assert.InRange(counted, bpftraceCount / 2, Math.Max(bpftraceCount * 2, 100));
+    }
+
+    private static async Task<long> CountNoSocketAsync(TpGen.Probes.ProbeOptions? options, Action workload)
+    {
+        using SkbProbes probes = SkbProbes.Attach(options);
+        long count = 0;
+        using var stop = new CancellationTokenSource();
+        Task reading = probes.RunAsync(onKfreeSkb: (in SkbProbes.KfreeSkb drop) => count += drop.Reason == SkbProbes.SkbDropReason.NO_SOCKET ? 1 : 0, cancellationToken: stop.Token);
+        workload();
+        await Task.Delay(300);
+        stop.Cancel();
+        await reading;
+        return count;
+    }
+
+    [GeneratedRegex(@"tpgen trace: (\d+) events in")]
+    private static partial Regex EventsLine();
+
+    [GeneratedRegex(@"@: (\d+)")]
+    private static partial Regex CountLine();
+}
