@@ -23,8 +23,8 @@ public sealed class FilterInKernelTests
     {
         KernelFacility.RequireBpf();
         TracepointSchema kfree = Tracefs.ReadEvent("skb", "kfree_skb");
-        // A separate process sends 300 datagrams when told to; common_pid is its (main thread's) id.
-        using Process sender = Process.Start(new ProcessStartInfo("python3", "-c \"import socket,sys; sys.stdin.readline(); s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); [s.sendto(b'x', ('127.0.0.1', 9)) for i in range(300)]\"")
+        // A separate shell sends 300 datagrams when told to (bash writes /dev/udp itself): common_pid is its id.
+        using Process sender = Process.Start(new ProcessStartInfo("bash", ["-c", "read -r _; for ((i = 0; i < 300; i++)); do echo x > /dev/udp/127.0.0.1/9; done"])
         {
             RedirectStandardInput = true,
         })!;
