@@ -104,7 +104,25 @@ public sealed class BtfBuildApiTests(ITestOutputHelper output)
                 continue;
             if (a is null || b is null)
             {
-                differences.Add(("", $"{member} only from {(a is null ? "BTF" : "tracefs")}: {a ?? b}"));
+                // A field with named values has a ...Name property beside it: it follows the field's enum.
+                string named = member.Substring(member.IndexOf('.') + 1);
+                FieldSpec? valuesOf = named.EndsWith("Name", StringComparison.Ordinal)
+                    ? schema.Fields.FirstOrDefault(f => CSharpNames.Escape(CSharpNames.ToPascalCase(f.Name)) + "Name" == named)
+                    : null;
+                if (valuesOf is not null && a is not null && !valuesOf.Type.IsEnum)
+                {
+                    if (member.StartsWith("View.", StringComparison.Ordinal))
+                        differences.Add((PrintFmtOnlyNames, $"{valuesOf.Name}Name ({valuesOf.Type.Text}): the name of a value only tracefs names"));
+                }
+                else if (valuesOf is not null && b is not null && valuesOf.Type.IsEnum)
+                {
+                    if (member.StartsWith("View.", StringComparison.Ordinal))
+                        differences.Add((EnumPrintedAsNumber, $"{valuesOf.Name}Name ({valuesOf.Type.Text}): the name of a value only BTF names"));
+                }
+                else
+                {
+                    differences.Add(("", $"{member} only from {(a is null ? "BTF" : "tracefs")}: {a ?? b}"));
+                }
                 continue;
             }
             string property = member.Substring(member.IndexOf('.') + 1);
