@@ -75,7 +75,8 @@ public sealed class PackageTests(LocalFeed feed, ITestOutputHelper output) : ICl
         Assert.Contains("dotnet msbuild -getProperty:RunCommand", created.Output);
         Assert.Equal(Path.Combine(sandbox.Root, "DropCounter", "bin", "Debug", "net10.0", "DropCounter"), sandbox.Run("DropCounter", "msbuild", "-getProperty:RunCommand").Output.Trim());
 
-        Assert.Contains("TpGen: compiled the BPF program of DropCounter.SkbDrops", build.Output);
+        // The template's probe set has no filter: it runs the runtime's shared BPF object, so the build needs no clang.
+        Assert.DoesNotContain("TpGen: compiled the BPF program", build.Output);
         AssertBinHoldsNoCompilerAssemblies(Path.Combine(sandbox.Root, "DropCounter", "bin", "Debug", "net10.0"));
         await AssertCountsNoSocketDropsAsync(sandbox, "DropCounter", ready: "Counting packet drops", "--duration", "8");
     }

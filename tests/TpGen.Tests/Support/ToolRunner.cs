@@ -15,7 +15,24 @@ internal static class ToolRunner
     /// <summary>The configuration the tests were built with; the tool and samples are built alongside.</summary>
     private static string Configuration => Fixtures.BuildConfiguration;
 
-    public static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+    /// <summary>
+    /// The dotnet host, as a full path: programs are also started with an empty PATH (to show they
+    /// need no clang), where a bare "dotnet" would not be found.
+    /// </summary>
+    public static string Dotnet { get; } = FindDotnet();
+
+    private static string FindDotnet()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host)
+            return host;
+        foreach (string directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = Path.Combine(directory, "dotnet");
+            if (File.Exists(candidate))
+                return Path.GetFullPath(candidate);
+        }
+        return "dotnet";
+    }
 
     public static string TpGen => Built(Path.Combine("src", "Tool"), "tpgen.dll");
 

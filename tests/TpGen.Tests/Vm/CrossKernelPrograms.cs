@@ -20,6 +20,9 @@ public sealed class CrossKernelPrograms : IDisposable
     /// <summary>Datagrams the 6.1-built application sends to a closed port.</summary>
     public const int Datagrams = 3000;
 
+    /// <summary>IPv6 datagrams the filtered application also sends to a closed port, which its filter on IPv4 leaves in the kernel.</summary>
+    public const int Datagrams6 = 500;
+
     /// <summary>Where the NativeAOT program's home and cache are, to show it compiles and caches nothing.</summary>
     public const string AotHome = "/tmp/tpgen-aot-home";
 
@@ -34,6 +37,7 @@ public sealed class CrossKernelPrograms : IDisposable
         using TpGen.Probes;
 
         int datagrams = int.Parse(args[0]);
+        int datagrams6 = args.Length > 1 ? int.Parse(args[1]) : 0;
         using var drops = Drops.Attach(new ProbeOptions { IncludeOwnProcess = true });
         Console.Write(drops.Relocation);
         long noSocket = 0;
@@ -61,11 +65,11 @@ public sealed class CrossKernelPrograms : IDisposable
             for (int i = 0; i < datagrams; i++)
                 sender.SendTo(new byte[1], new IPEndPoint(IPAddress.Loopback, port));
         }
-        // A few IPv6 drops too, which a filter on IPv4 leaves in the kernel (and Udp NoPorts does not count).
+        // IPv6 drops when asked, which a filter on IPv4 leaves in the kernel (and Udp NoPorts does not count).
         try
         {
             using var sender6 = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
-            for (int i = 0; i < 500; i++)
+            for (int i = 0; i < datagrams6; i++)
                 sender6.SendTo(new byte[1], new IPEndPoint(IPAddress.IPv6Loopback, port));
         }
         catch (SocketException)
@@ -143,7 +147,7 @@ public sealed class CrossKernelPrograms : IDisposable
             ("from61", [dotnet, from61.Assembly, Datagrams.ToString(System.Globalization.CultureInfo.InvariantCulture)]),
             ("union", [dotnet, union.Assembly, Datagrams.ToString(System.Globalization.CultureInfo.InvariantCulture)]),
             // No clang on its PATH and a cache of its own: the object comes with the publish.
-            ("filtered", ["env", "-i", "PATH=/nonexistent", "HOME=" + AotHome, "XDG_CACHE_HOME=" + AotHome + "/cache", dotnet, Path.Combine(published, "Filtered.dll"), Datagrams.ToString(System.Globalization.CultureInfo.InvariantCulture)]),
+            ("filtered", ["env", "-i", "PATH=/nonexistent", "HOME=" + AotHome, "XDG_CACHE_HOME=" + AotHome + "/cache", dotnet, Path.Combine(published, "Filtered.dll"), Datagrams.ToString(System.Globalization.CultureInfo.InvariantCulture), Datagrams6.ToString(System.Globalization.CultureInfo.InvariantCulture)]),
             ("filtered-home", ["find", AotHome]),
         ];
     }
