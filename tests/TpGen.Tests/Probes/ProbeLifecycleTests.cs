@@ -40,8 +40,9 @@ public sealed class ProbeLifecycleTests(ITestOutputHelper output)
         // Tests of other classes run meanwhile and open and close files of their own; a descriptor
         // leaked per cycle would show as a thousand more.
         Assert.InRange(OpenDescriptors(), 0, descriptors + 100);
-        Assert.Equal(programs, Count(bpftool, "prog"));
-        Assert.Equal(links, Count(bpftool, "link"));
+        // Programs of other TpGen processes may end meanwhile; a leak would add one per cycle.
+        Assert.InRange(Count(bpftool, "prog"), 0, programs);
+        Assert.InRange(Count(bpftool, "link"), 0, links);
     }
 
     [Fact]
