@@ -101,6 +101,7 @@ struct tpgen_field {
     __u8 reserved[3];
 };
 
+{{AGGREGATION_DECLARATIONS}}
 /*
  * Set by the runtime before loading, then frozen (read-only to the programs, so the verifier
  * treats every value as a constant): one object for every kernel. TpGen.Emitters.Bpf.
@@ -114,6 +115,7 @@ const volatile struct {
     struct tpgen_field fields[{{FIELD_SLOTS}}];
     __u64 constants[{{CONSTANT_SLOTS}}];  /* the running kernel's values of the names filters use */
     __u8 valid[{{CONSTANT_SLOTS}}];       /* whether the running kernel has each name */
+    struct tpgen_aggregation_config aggregation; /* in-kernel aggregation: bpf/templates/aggregation.bpf.c */
 } tpgen_config = {};
 
 /*
@@ -251,5 +253,6 @@ static __attribute__((noinline)) int tpgen_emit(void *ctx, const int index, __u6
     return 0;
 }
 
+{{AGGREGATION_FUNCTIONS}}
 {{HANDLERS}}
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

@@ -18,7 +18,7 @@ namespace TpGen.Probes;
 /// read-only configuration the BPF object is loaded with. What cannot be relocated is refused
 /// here, with the field named.
 /// </summary>
-internal sealed class AttachPlan
+internal sealed partial class AttachPlan
 {
     private readonly TracepointSchema?[] _running;
     private readonly FilterExpr?[] _filters;
@@ -113,6 +113,7 @@ internal sealed class AttachPlan
                 config[layout.ValidOffset + slot] = 1;
             }
         }
+        WriteAggregations(config.Slice(layout.AggregationOffset), handlers);
         return bytes;
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
+using TpGen.Aggregations;
 using TpGen.Emitters.Bpf;
 using TpGen.Frontends;
 using TpGen.Frontends.Tracefs;
@@ -29,6 +30,9 @@ internal sealed unsafe class BpfObject : IDisposable
         _counters = counters;
     }
 
+    /// <summary>The maps of the probe set's aggregations, once loaded.</summary>
+    public AggregationMaps? Aggregations { get; private set; }
+
     public static BpfObject Load(AttachPlan plan, ProbeOptions options)
     {
         ProbeSetDefinition definition = plan.Definition;
@@ -47,6 +51,7 @@ internal sealed unsafe class BpfObject : IDisposable
             if (Interop.Libbpf.MapSetMaxEntries(ring, (uint)options.RingBufferSize) != 0)
                 throw new ProbeException(ProbeFailure.LoadFailed, $"libbpf refused ring buffer size {options.RingBufferSize}.");
             Configure(handle, plan, handlers, options);
+            AggregationMaps.Configure(handle, plan.Aggregations, definition.Name);
             // Only the handlers of attached events load: the rest of a shared object, and optional events this kernel lacks, stay out.
             for (int i = 0; i < handlers; i++)
                 Interop.Libbpf.ProgramSetAutoload(FindProgram(handle, i, definition), i < definition.Probes.Count && plan.IsAttached(i));
@@ -72,6 +77,7 @@ internal sealed unsafe class BpfObject : IDisposable
         var loaded = new BpfObject(handle, counters);
         try
         {
+            loaded.Aggregations = AggregationMaps.Open(handle, plan.Aggregations, definition.Name);
             loaded.AttachAll(plan);
         }
         catch
@@ -147,6 +153,7 @@ internal sealed unsafe class BpfObject : IDisposable
         DetachAll(_links);
         _links.Clear();
         _counters.Dispose();
+        Aggregations?.Dispose();
         _object.Dispose();
     }
 

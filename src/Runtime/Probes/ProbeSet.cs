@@ -7,6 +7,8 @@ using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 
+using System.Linq;
+using TpGen.Aggregations;
 using TpGen.Decoding;
 
 namespace TpGen.Probes;
@@ -43,7 +45,11 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
         _payloadOffset = RecordHeader.Size + (definition.CapturesCommand ? 16 : 0);
         Relocation = plan.Relocation;
         Layouts = plan.Layouts;
+        Aggregations = new AggregationSet(plan.Aggregations, bpfObject.Aggregations, Layouts, definition.Probes.Select(p => p.FullName).ToArray());
     }
+
+    /// <summary>The probe set's aggregations, computed in the kernel (<see cref="ProbeSetDefinition.Aggregations"/>); empty when it declares none.</summary>
+    public AggregationSet Aggregations { get; }
 
     /// <summary>What was loaded.</summary>
     public ProbeSetDefinition Definition { get; }

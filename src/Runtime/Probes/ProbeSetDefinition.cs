@@ -134,6 +134,9 @@ public sealed class ProbeSetDefinition
     /// <summary>Whether each record carries the task's command name (16 bytes) after the header.</summary>
     public bool CapturesCommand { get; }
 
+    /// <summary>Aggregations the kernel computes over the events (<see cref="Aggregations.AggregationSpec"/>); the events they read send no records.</summary>
+    public IReadOnlyList<Aggregations.AggregationSpec> Aggregations { get; init; } = Array.Empty<Aggregations.AggregationSpec>();
+
     /// <summary>The file name of the compiled object, as the build writes it beside the assembly (in a bpf folder).</summary>
     public string ObjectFileName => ObjectFileNameFor(Name, BpfSourceHash);
 

@@ -35,6 +35,7 @@ public sealed record BpfSymbolReference(int Event, string Field, string Symbol);
 /// .   fields[max(1, Fields)]  8 bytes each: u16 offset, u16 size, u8 flags, 3 reserved
 /// .   constants[max(1, Symbols)]  u64 each (8-aligned)
 /// .   valid[max(1, Symbols)]  u8 each: whether the running kernel has the name
+/// .   aggregation             AggregationConfigLayout (8-aligned)
 /// </code>
 /// </remarks>
 public sealed class BpfConfigLayout
@@ -93,8 +94,11 @@ public sealed class BpfConfigLayout
     /// <summary>Where the named constants' validity bytes start.</summary>
     public int ValidOffset => ConstantsOffset + 8 * Math.Max(1, Symbols.Count);
 
+    /// <summary>Where the aggregation configuration starts (<see cref="AggregationConfigLayout"/>).</summary>
+    public int AggregationOffset => Align8(ValidOffset + Math.Max(1, Symbols.Count));
+
     /// <summary>The configuration's size in bytes (the C struct's sizeof).</summary>
-    public int Size => Align8(ValidOffset + Math.Max(1, Symbols.Count));
+    public int Size => AggregationOffset + AggregationConfigLayout.Size(EventCount);
 
     /// <summary>The slot of the field <paramref name="field"/> of event <paramref name="eventIndex"/>.</summary>
     public int FieldSlot(int eventIndex, string field) => IndexOf(Fields, new BpfFieldReference(eventIndex, field));

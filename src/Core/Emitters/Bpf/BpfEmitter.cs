@@ -136,6 +136,8 @@ public static class BpfEmitter
             output.Line($"if (!{BpfFilterEmitter.FunctionName(index)}(ctx, pid_tgid))");
             output.Line("    return 0;");
         }
+        output.Line($"if (tpgen_aggregate(ctx, {number}, pid_tgid))");
+        output.Line("    return 0;");
         output.Line($"return tpgen_emit(ctx, {number}, pid_tgid);");
         output.Close();
         output.Line();
@@ -154,6 +156,6 @@ public static class BpfEmitter
         using Stream stream = typeof(BpfEmitter).Assembly.GetManifestResourceStream("TpGen.Templates.probe.bpf.c")
             ?? throw new InvalidOperationException("The BPF template is missing from the TpGen.Core assembly.");
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        return AggregationConfigLayout.Insert(reader.ReadToEnd());
     }
 }
