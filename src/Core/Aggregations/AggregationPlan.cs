@@ -214,7 +214,7 @@ public sealed class AggregationPlan
         {
             int count = inputs.Count(i => i.Event == e);
             if (count > InputsPerEvent)
-                throw new AggregationException(inputs.Last(i => i.Event == e).Aggregation is int last ? specs[last].Name : "",
+                throw new AggregationException(specs[inputs.Last(i => i.Event == e).Aggregation].Name,
                     $"{events[e].FullName} feeds {count} aggregation inputs; one event feeds at most {InputsPerEvent} (a latency's end takes two)");
         }
         return new AggregationPlan(aggregations, inputs);
@@ -349,7 +349,9 @@ public sealed class AggregationPlan
                 _ => null,
             };
             if (source is null)
-                throw new AggregationException(spec.Name, $"'{TraceNames.Printable(name)}' is neither a field of {schema.FullName} (its fields: {FieldList(schema)}) nor one of {string.Join(", ", ContextNames)}");
+                throw new AggregationException(spec.Name, context.Length > 0
+                    ? $"'{TraceNames.Printable(name)}' is not one of current.{string.Join(", current.", ContextNames)}"
+                    : $"{schema.FullName} has no field '{TraceNames.Printable(name)}' (its fields: {FieldList(schema)}), and it is none of {string.Join(", ", ContextNames)}");
             return new AggregationKeyPart(name, source.Value, null, 0, source == AggregationSource.Comm ? 16 : 8, false);
         }
         switch (field.Name)

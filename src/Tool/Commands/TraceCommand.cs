@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Threading;
+using TpGen.Tool.Aggregation;
 using TpGen.Tool.Events;
 using TpGen.Tool.Tracing;
 
@@ -12,7 +13,7 @@ internal static class TraceCommand
 {
     public static Command Create()
     {
-        var events = new Argument<string[]>("events") { HelpName = "SYSTEM:EVENT", Description = "Events to trace, SYSTEM:EVENT (globs allowed, e.g. 'skb:*').", Arity = ArgumentArity.OneOrMore };
+        var events = new Argument<string[]>("events") { HelpName = "SYSTEM:EVENT", Description = "Events to trace, SYSTEM:EVENT (globs allowed, e.g. 'skb:*').", Arity = ArgumentArity.ZeroOrMore };
         CompletionCommand.AddEventCompletions(events);
         var filter = new Option<string?>("--filter")
         {
@@ -24,7 +25,6 @@ internal static class TraceCommand
             DefaultValueFactory = _ => "text",
         };
         output.AcceptOnlyFromAmong("text", "json");
-        var countBy = new Option<string?>("--count-by") { Description = "Instead of printing events, count them by this field and print a table at the end." };
         var duration = new Option<string?>("--duration")
         {
             HelpName = "TIME",
@@ -38,20 +38,25 @@ internal static class TraceCommand
         };
         var command = new Command("trace", "Trace tracepoints and print each event, decoded, until Ctrl-C, --duration or --limit.")
         {
-            events, filter, output, countBy, duration, limit, ringSize,
+            events, filter, output, duration, limit, ringSize,
         };
+        AggregationOptions aggregation = AggregationOptions.AddTo(command);
+        var interval = new Option<string?>("--interval") { HelpName = "TIME", Description = "With aggregations: print them and start again from zero every TIME (seconds, or 500ms, 2m)." };
+        command.Options.Add(interval);
         command.SetAction(parse => CommandSupport.Run("trace", () =>
         {
             TimeSpan? traceFor = DurationText.Parse("--duration", parse.GetValue(duration));
             long? maximum = parse.GetValue(limit);
             if (maximum is <= 0)
                 throw new UsageException("--limit must be at least 1");
-            string? countField = parse.GetValue(countBy);
+            AggregationRequest? aggregate = aggregation.Read(parse);
+            if (aggregate is null && parse.GetValue(events)!.Length == 0)
+                throw new UsageException("name the events to trace, SYSTEM:EVENT");
             var request = new TraceRequest(
                 CommandSupport.Specs(parse.GetValue(events)!, systemAlone: false),
                 parse.GetValue(filter),
-                countField is not null ? TraceMode.Count : parse.GetValue(output) == "json" ? TraceMode.Json : TraceMode.Text,
-                countField,
+                parse.GetValue(output) == "json" ? TraceMode.Json : TraceMode.Text,
+                null,
                 traceFor,
                 maximum ?? long.MaxValue,
                 RingSize.Parse(parse.GetValue(ringSize)));
@@ -71,6 +76,9 @@ internal static class TraceCommand
             try
             {
                 using var progress = new ConsoleProgress(Console.Error);
+                if (aggregate is not null)
+                    return AggregationSession.Run(request.Events, request.Filter, aggregate, request.Mode == TraceMode.Json, request.Duration,
+                        DurationText.Parse("--interval", parse.GetValue(interval)), request.RingBufferSize, Console.Out, Console.Error, progress, stop.Token);
                 return TraceSession.Run(request, Console.Error, progress, stop.Token);
             }
             finally
