@@ -164,17 +164,24 @@ public sealed unsafe class AggregationSet : IReadOnlyList<Aggregation>
     private readonly Aggregation[] _aggregations;
     private bool _disposed;
 
-    internal AggregationSet(AggregationPlan plan, AggregationMaps? maps, IReadOnlyList<EventLayout> layouts, IReadOnlyList<string> eventNames)
+    internal AggregationSet(string probeSet, AggregationPlan plan, AggregationMaps? maps, IReadOnlyList<EventLayout> layouts, IReadOnlyList<string> eventNames)
     {
         Plan = plan;
         Maps = maps!;
         _aggregations = new Aggregation[plan.Aggregations.Count];
         foreach (PlannedAggregation aggregation in plan.Aggregations)
             _aggregations[aggregation.Index] = new Aggregation(aggregation, this, new KeyDecoder(aggregation, this, layouts, eventNames));
+        if (_aggregations.Length > 0)
+            Meter = AggregationMetrics.Create(probeSet, this);
     }
 
-    /// <summary>An empty set, for a probe set without aggregations.</summary>
-    internal static AggregationSet None(IReadOnlyList<EventLayout> layouts, IReadOnlyList<string> eventNames) => new(AggregationPlan.None, null, layouts, eventNames);
+    /// <summary>
+    /// The aggregations as <see cref="System.Diagnostics.Metrics"/> instruments, on a meter named
+    /// after the probe set (its class's full name): each key part a tag, the event the <c>event</c>
+    /// tag. Give the name to the OpenTelemetry SDK (<c>AddMeter</c>) to export them; null when the
+    /// probe set has no aggregations. Disposed with the probe set.
+    /// </summary>
+    public System.Diagnostics.Metrics.Meter? Meter { get; }
 
     internal AggregationPlan Plan { get; }
 
@@ -205,6 +212,7 @@ public sealed unsafe class AggregationSet : IReadOnlyList<Aggregation>
             if (_disposed)
                 return;
             _disposed = true;
+            Meter?.Dispose();
             Maps?.Dispose();
         }
     }

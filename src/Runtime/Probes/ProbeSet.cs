@@ -45,7 +45,7 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
         _payloadOffset = RecordHeader.Size + (definition.CapturesCommand ? 16 : 0);
         Relocation = plan.Relocation;
         Layouts = plan.Layouts;
-        Aggregations = new AggregationSet(plan.Aggregations, bpfObject.Aggregations, Layouts, definition.Probes.Select(p => p.FullName).ToArray());
+        Aggregations = new AggregationSet(definition.Name, plan.Aggregations, bpfObject.Aggregations, Layouts, definition.Probes.Select(p => p.FullName).ToArray());
     }
 
     /// <summary>The probe set's aggregations, computed in the kernel (<see cref="ProbeSetDefinition.Aggregations"/>); empty when it declares none.</summary>
@@ -221,6 +221,7 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
 
     private void Release()
     {
+        Aggregations.Dispose();
         _object.Dispose();
         _disposing.Dispose();
         if (_self.IsAllocated)

@@ -14,6 +14,7 @@ internal static class TpGenCommandLine
         root.Subcommands.Add(DiffCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(RecordCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
