@@ -10,10 +10,10 @@
  * the rest ahead of the handlers.
  */
 
-#define TPGEN_AGG_MAX 8                 /* AggregationConfigLayout.MaxAggregations: one map each */
-#define TPGEN_AGG_INPUTS 4              /* AggregationConfigLayout.InputsPerEvent */
-#define TPGEN_AGG_PARTS 4               /* AggregationConfigLayout.PartsPerInput */
-#define TPGEN_AGG_KEY_BYTES 64          /* AggregationConfigLayout.MaxKeyBytes */
+#define TPGEN_AGG_MAX 8                 /* AggregationPlan.MaxAggregations: one map each */
+#define TPGEN_AGG_INPUTS 8              /* AggregationPlan.InputsPerEvent */
+#define TPGEN_AGG_PARTS 4               /* AggregationPlan.PartsPerKey */
+#define TPGEN_AGG_KEY_BYTES 64          /* AggregationPlan.MaxKeyBytes */
 #define TPGEN_AGG_MAX_SLOTS 514         /* AggregationConfigLayout.MaxValueSlots: count, sum, buckets */
 #define TPGEN_AGG_STACK_DEPTH 127       /* frames per kernel stack (PERF_MAX_STACK_DEPTH) */
 

@@ -139,7 +139,7 @@ public sealed class AggregationPlan
     public const int MaxAggregations = 8;
 
     /// <summary>How many inputs one event can have (each aggregation it updates takes one, a latency's end two).</summary>
-    public const int InputsPerEvent = 4;
+    public const int InputsPerEvent = 8;
 
     /// <summary>How many parts one key can have.</summary>
     public const int PartsPerKey = 4;

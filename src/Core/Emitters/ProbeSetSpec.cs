@@ -13,13 +13,15 @@ namespace TpGen.Emitters;
 /// <param name="Events">The events, in the order of the attributes.</param>
 /// <param name="TypeKeyword">How the class is declared: <c>class</c>, or <c>record</c> for a record class.</param>
 /// <param name="EventDetails">Per event, the kernels it was described from and how it attaches; empty for one description each, from the build machine, attached unconditionally.</param>
+/// <param name="Aggregations">What the kernel aggregates over the events (checked against them), in declaration order.</param>
 public sealed record ProbeSetSpec(
     string? Namespace,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     string TypeName,
     EquatableArray<TracepointSchema> Events,
     string TypeKeyword = "class",
-    EquatableArray<ProbeEventSpec> EventDetails = default)
+    EquatableArray<ProbeEventSpec> EventDetails = default,
+    EquatableArray<Aggregations.AggregationSpec> Aggregations = default)
 {
     /// <summary>How event <paramref name="index"/> was described and is attached.</summary>
     public ProbeEventSpec DetailsOf(int index) =>

@@ -89,6 +89,11 @@ internal static class DiagnosticDescriptors
         "The filter of tracepoint '{0}' does not fit its description: {1} (column {2}). Use the event's fields and the names its print fmt gives their values, as tpgen trace --filter does.",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor AggregationDoesNotFit = new(
+        "TPGEN0050", "The aggregation does not fit the probe set's events",
+        "Aggregation '{0}': {1}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor TextFallsBackToFields = new(
         "TPGEN0040", "Event text cannot follow the kernel's print fmt",
         "{0}",
@@ -103,7 +108,7 @@ internal static class DiagnosticDescriptors
     {
         TypeMustBePartial, TypeMustNotBeGeneric, ContainingTypeMustBePartial, InvalidTracepointName, DuplicateTracepoint, TypeMustBeInstantiable,
         UnknownTracepoint, NoSchemaSource, MalformedFormat, FormatWarning, DuplicateSnapshot, SchemaSourceUsed, NotDescribedByTheBuild,
-        KernelsDisagree, FilterDoesNotFit, TextFallsBackToFields, FieldRenamed,
+        KernelsDisagree, FilterDoesNotFit, TextFallsBackToFields, FieldRenamed, AggregationDoesNotFit,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -37,7 +37,8 @@ internal sealed record ProbeSetRequest(
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     string TypeName,
     string TypeKeyword,
-    EquatableArray<TracepointRequest> Tracepoints);
+    EquatableArray<TracepointRequest> Tracepoints,
+    EquatableArray<AggregationDeclaration> Aggregations = default);
 
 /// <summary>
 /// Where a description came from, in the order the build prefers them: what the user

@@ -39,7 +39,8 @@ public sealed partial class TracepointGenerator
             }
 
             string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
-            return new ProbeSetRequest(ns, containing.ToEquatableArray(), type.Name, type.IsRecord ? "record" : "class", tracepoints.ToEquatableArray());
+            return new ProbeSetRequest(ns, containing.ToEquatableArray(), type.Name, type.IsRecord ? "record" : "class", tracepoints.ToEquatableArray(),
+                AggregationAttributeReader.Read(type, token));
         }
 
         /// <summary>Every event any probe set asks for, sorted, once each.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using TpGen.Aggregations;
 using TpGen.Emitters;
 using TpGen.Filters;
 using TpGen.Frontends.Tracefs;
@@ -80,7 +81,10 @@ public sealed partial class TracepointGenerator
 
             if (failed || schemas.Count == 0)
                 return new ProbeSetResult(null, diagnostics.ToEquatableArray());
-            var spec = new ProbeSetSpec(request.Namespace, request.ContainingTypes, request.TypeName, schemas.ToEquatableArray(), request.TypeKeyword, details.ToEquatableArray());
+            EquatableArray<AggregationSpec> aggregations = Aggregations.Resolve(request, schemas, diagnostics, out bool aggregationsFailed);
+            if (aggregationsFailed)
+                return new ProbeSetResult(null, diagnostics.ToEquatableArray());
+            var spec = new ProbeSetSpec(request.Namespace, request.ContainingTypes, request.TypeName, schemas.ToEquatableArray(), request.TypeKeyword, details.ToEquatableArray(), aggregations);
             return new ProbeSetResult(spec, diagnostics.ToEquatableArray());
         }
 

@@ -33,6 +33,8 @@ internal static class GeneratorHarness
         var references = paths.Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
         references.Add(MetadataReference.CreateFromFile(typeof(TracepointAttribute).Assembly.Location));
+        // The package puts TpGen.Core beside TpGen.Runtime in lib/: generated code names its specs (aggregations).
+        references.Add(MetadataReference.CreateFromFile(typeof(TpGen.Aggregations.AggregationSpec).Assembly.Location));
         return references.ToImmutableArray();
     });
 

@@ -87,6 +87,7 @@ public static class CSharpEmitter
         output.Line();
 
         EnumPlanner enums = EnumPlanner.Plan(probeSet.Events, reserved);
+        AggregationMembers.Write(output, probeSet, viewNames, enums);
         bool first = true;
         foreach (EnumTypeSpec spec in enums.Enums)
         {

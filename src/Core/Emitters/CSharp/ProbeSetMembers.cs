@@ -51,7 +51,7 @@ internal static class ProbeSetMembers
             string filter = details.Filter is null ? "null" : CSharpNames.StringLiteral(details.Filter);
             output.Line($"new({view}.SystemName, {view}.EventName, {view}.Descriptions, {view}.Kernels, optional: {(details.Optional ? "true" : "false")}, filter: {filter}),");
         }
-        output.Close(");");
+        output.Close(")" + AggregationMembers.DefinitionInitializer(probeSet) + ";");
         output.Unindent();
         output.Line();
         output.Line($"private readonly {Probes}.ProbeSet _probes;");
