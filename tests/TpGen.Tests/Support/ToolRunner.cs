@@ -44,6 +44,9 @@ internal static class ToolRunner
     /// <summary>Starts <c>tpgen</c>; the caller reads its streams and waits.</summary>
     public static RunningProgram Start(params string[] arguments) => StartUnder([], TpGen, "tpgen trace: tracing", arguments);
 
+    /// <summary>Starts <c>tpgen serve</c>; <see cref="RunningProgram.StartedAsync"/> waits until it serves.</summary>
+    public static RunningProgram StartServe(params string[] arguments) => StartUnder([], TpGen, "tpgen serve: serving", ["serve", .. arguments]);
+
     /// <summary>Starts samples/DropWatch; <see cref="RunningProgram.StartedAsync"/> waits until it watches.</summary>
     public static RunningProgram StartDropWatch(params string[] arguments) => StartUnder([], DropWatch, "dropwatch: watching", arguments);
 
