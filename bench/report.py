@@ -7,7 +7,7 @@ import csv
 import statistics
 import sys
 
-ORDER = ["counter", "c-baseline", "tpgen-callback", "tpgen-readall", "tpgen-trace-json",
+ORDER = ["counter", "c-baseline", "tpgen-callback", "tpgen-readall", "tpgen-trace-json", "tpgen-count",
          "bpftrace-printf", "bpftrace-count", "bcc-trace"]
 LABELS = {
     "none": "no tracer",
@@ -16,6 +16,7 @@ LABELS = {
     "tpgen-callback": "TpGen Run (callback)",
     "tpgen-readall": "TpGen ReadAllAsync",
     "tpgen-trace-json": "tpgen trace --output json",
+    "tpgen-count": "tpgen trace --count-by reason (in the kernel)",
     "bpftrace-printf": "bpftrace printf",
     "bpftrace-count": "bpftrace count()",
     "bcc-trace": "BCC trace",
