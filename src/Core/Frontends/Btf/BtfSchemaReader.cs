@@ -136,7 +136,7 @@ public static class BtfSchemaReader
         return constants;
     }
 
-    private static EnumSpec ToEnumSpec(BtfData btf, BtfType type, string name)
+    internal static EnumSpec ToEnumSpec(BtfData btf, BtfType type, string name)
     {
         // C enums, and so BTF's (the kernel's verifier checks it), are 1, 2, 4 or 8 bytes.
         if (type.Size is not (1 or 2 or 4 or 8))
