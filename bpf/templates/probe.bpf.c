@@ -102,6 +102,7 @@ struct tpgen_field {
 };
 
 {{AGGREGATION_DECLARATIONS}}
+{{CONTEXT_TYPES}}
 /*
  * Set by the runtime before loading, then frozen (read-only to the programs, so the verifier
  * treats every value as a constant): one object for every kernel. TpGen.Emitters.Bpf.
@@ -116,6 +117,7 @@ const volatile struct {
     __u64 constants[{{CONSTANT_SLOTS}}];  /* the running kernel's values of the names filters use */
     __u8 valid[{{CONSTANT_SLOTS}}];       /* whether the running kernel has each name */
     struct tpgen_aggregation_config aggregation; /* in-kernel aggregation: bpf/templates/aggregation.bpf.c */
+    struct tpgen_context context;        /* what records carry besides the tracepoint's fields (context section) */
 } tpgen_config = {};
 
 /*
@@ -199,6 +201,7 @@ static __always_inline void tpgen_common_fields(__u8 *record, __u16 id, __u64 pi
     *(__s32 *)&record[4] = (__s32)pid_tgid;
 }
 
+{{CONTEXT_CODE}}
 /*
  * Writes event `index`'s record into the ring buffer as the running kernel laid it out: the
  * fixed part, then the dynamic payloads up to where the last one ends, bounded. Every size and
@@ -208,7 +211,7 @@ static __always_inline void tpgen_common_fields(__u8 *record, __u16 id, __u64 pi
  */
 static __attribute__((noinline)) int tpgen_emit(void *ctx, const int index, __u64 pid_tgid)
 {
-    __u64 context = (tpgen_config.flags & TPGEN_CAPTURE_COMMAND) ? 16 : 0;
+    __u64 context = tpgen_context_size(index);
     __u64 reserve = sizeof(struct tpgen_header) + context + tpgen_config.events[index].record_size;
     struct tpgen_header *out = bpf_ringbuf_reserve(&tpgen_events, reserve, 0);
     if (!out) {
@@ -222,9 +225,8 @@ static __attribute__((noinline)) int tpgen_emit(void *ctx, const int index, __u6
     out->event_index = index;
     out->flags = 0;
     out->tgid = pid_tgid >> 32;
-    if (context)
-        bpf_get_current_comm(out + 1, 16);
-    bpf_probe_read_kernel(record + 8, fixed - 8, (__u8 *)ctx + 8);
+    if (!tpgen_copy_arguments(ctx, index, record))
+        bpf_probe_read_kernel(record + 8, fixed - 8, (__u8 *)ctx + 8);
     tpgen_common_fields(record, tpgen_config.events[index].id, pid_tgid);
 
     __u64 end = fixed;
@@ -249,6 +251,7 @@ static __attribute__((noinline)) int tpgen_emit(void *ctx, const int index, __u6
     if (size > 0)
         bpf_probe_read_kernel(record + fixed, size, (__u8 *)ctx + fixed);
     out->record_size = fixed + size;
+    tpgen_context(ctx, index, (__u8 *)(out + 1));
     bpf_ringbuf_submit(out, tpgen_wakeup());
     return 0;
 }

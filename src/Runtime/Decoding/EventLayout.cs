@@ -45,6 +45,9 @@ public sealed class EventLayout
         _dynamic = dynamic.ToArray();
     }
 
+    /// <summary>Where the context of the records (process, user strings, packet) is, between their header and the record; set at attach.</summary>
+    public Context.EventContextLayout Context { get; internal set; } = TpGen.Context.EventContextLayout.None;
+
     /// <summary>The size of the records' fixed part on this kernel; a shorter record is rejected.</summary>
     public int FixedSize { get; }
 

@@ -77,8 +77,15 @@ internal sealed partial class AttachPlan
             }
             events.Add(new EventAttachment(probe, relocation, EventLayout.Relocate(relocation), null));
         }
-        return new AttachPlan(definition, running, filters, events);
+        var plan = new AttachPlan(definition, running, filters, events);
+        plan.Context = TpGen.Context.ContextPlan.Create(definition, running, options);
+        for (int i = 0; i < count; i++)
+            events[i].Layout.Context = plan.Context.Events[i];
+        return plan;
     }
+
+    /// <summary>How each event's handler captures its context on this kernel (the context section).</summary>
+    public TpGen.Context.ContextPlan Context { get; private set; } = null!;
 
     /// <summary>
     /// The bytes of <c>tpgen_config</c> for an object with <paramref name="handlers"/> handlers and a
@@ -94,7 +101,7 @@ internal sealed partial class AttachPlan
         Span<byte> config = bytes;
         BinaryPrimitives.WriteUInt64LittleEndian(config, (ulong)options.EffectiveWakeupThreshold);
         BinaryPrimitives.WriteUInt32LittleEndian(config.Slice(8), options.IncludeOwnProcess ? 0u : (uint)Environment.ProcessId);
-        BinaryPrimitives.WriteUInt32LittleEndian(config.Slice(12), Definition.CapturesCommand ? BpfConfigLayout.CaptureCommandFlag : 0u);
+        BinaryPrimitives.WriteUInt32LittleEndian(config.Slice(12), Context.ProcessFlags);
         for (int i = 0; i < _running.Length; i++)
         {
             if (_running[i] is { } live)
@@ -154,7 +161,11 @@ internal sealed partial class AttachPlan
             flags |= BpfConfigLayout.DynamicFieldFlag;
         if (field.Location == DynamicLocation.RelLoc)
             flags |= BpfConfigLayout.RelativeFieldFlag;
-        BinaryPrimitives.WriteUInt16LittleEndian(entry, (ushort)field.Offset);
+        // A tp_btf program's context is the arguments, which its records hold after their 8 common bytes.
+        int offset = field.Offset - (Frontends.Btf.BtfTracepoints.IsBtf(live) ? Frontends.Btf.BtfTracepoints.ArgumentsOffset : 0);
+        if (offset < 0 || Frontends.Btf.BtfTracepoints.IsBtf(live) && probe.Members.Any(m => m.FieldName == field.Name))
+            throw new ProbeException(ProbeFailure.LayoutMismatch, $"The filter of {probe.FullName} reads '{reference.Field}', which the kernel does not pass to the tracepoint: a filter of a tp_btf event reads its arguments only.");
+        BinaryPrimitives.WriteUInt16LittleEndian(entry, (ushort)offset);
         BinaryPrimitives.WriteUInt16LittleEndian(entry.Slice(2), (ushort)field.Size);
         entry[4] = flags;
     }
@@ -191,6 +202,8 @@ internal sealed partial class AttachPlan
     // The running kernel's description; null for an optional event it lacks.
     private static TracepointSchema? ReadRunning(ProbeDefinition probe)
     {
+        if (Frontends.Btf.BtfTracepoints.IsBtf(probe.System))
+            return TpGen.Context.ContextPlan.ReadBtfEvent(probe);
         try
         {
             TracepointSchema live = Tracefs.ReadEvent(probe.System, probe.Name);

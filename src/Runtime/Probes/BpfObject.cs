@@ -52,9 +52,8 @@ internal sealed unsafe class BpfObject : IDisposable
                 throw new ProbeException(ProbeFailure.LoadFailed, $"libbpf refused ring buffer size {options.RingBufferSize}.");
             Configure(handle, plan, handlers, options);
             AggregationMaps.Configure(handle, plan.Aggregations, definition.Name);
-            // Only the handlers of attached events load: the rest of a shared object, and optional events this kernel lacks, stay out.
-            for (int i = 0; i < handlers; i++)
-                Interop.Libbpf.ProgramSetAutoload(FindProgram(handle, i, definition), i < definition.Probes.Count && plan.IsAttached(i));
+            // Only the handlers of attached events load (a tp_btf program for tp_btf events): the rest of a shared object, and optional events this kernel lacks, stay out.
+            Context.ContextPrograms.Prepare(handle, plan, handlers);
 
             using (LibbpfLog.Capture())
             {
@@ -193,7 +192,8 @@ internal sealed unsafe class BpfObject : IDisposable
             if (!plan.IsAttached(i))
                 continue;
             ProbeDefinition probe = definition.Probes[i];
-            SafeBpfLinkHandle link = Interop.Libbpf.ProgramAttachTracepoint(FindProgram(_object, i, definition), probe.System, probe.Name);
+            SafeBpfLinkHandle link = Context.ContextPrograms.TryAttach(_object, probe, i)
+                ?? Interop.Libbpf.ProgramAttachTracepoint(FindProgram(_object, i, definition), probe.System, probe.Name);
             if (link.IsInvalid)
             {
                 int error = Marshal.GetLastPInvokeError();
@@ -259,6 +259,7 @@ internal sealed unsafe class BpfObject : IDisposable
         nint rodata = FindMap(handle, ".rodata", plan.Definition);
         int size = (int)Interop.Libbpf.MapValueSize(rodata);
         byte[] config = plan.Configuration(handlers, size, options, new BpfOptions(options.PayloadBytesPerField));
+        plan.Context.Write(config, Context.ContextPlan.ConfigOffset(Context.ContextPrograms.ObjectBtf(handle, plan.Definition.Name), plan.Definition.Name), handlers, plan.Definition.Name);
         fixed (byte* data = config)
         {
             if (Interop.Libbpf.MapSetInitialValue(rodata, data, (nuint)size) != 0)

@@ -9,11 +9,12 @@ public interface IRecordHandler
     void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header);
 
     /// <summary>
-    /// One record of a probe set that captures the task's command name (see
-    /// <see cref="ProbeSetDefinition.CapturesCommand"/>); <paramref name="command"/> is its 16
-    /// bytes, NUL-padded. By default the command is ignored.
+    /// One record with its context: <paramref name="context"/> is the bytes between the header and
+    /// the record (the process's command name and cgroup id, user strings, the packet; read them with
+    /// <see cref="Context.RecordContext"/> and the event's <see cref="Decoding.EventLayout.Context"/>),
+    /// empty when the event carries none. The probe set calls this one; by default the context is ignored.
     /// </summary>
-    void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command) => OnRecord(record, header);
+    void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> context) => OnRecord(record, header);
 
     /// <summary>
     /// The kernel dropped <paramref name="count"/> more records because the ring buffer was full.
@@ -24,3 +25,6 @@ public interface IRecordHandler
 
 /// <summary>Turns a raw record into an owned one (for <c>ReadAllAsync</c>).</summary>
 public delegate TraceRecord RecordDecoder(ReadOnlySpan<byte> record, in RecordHeader header);
+
+/// <summary>Turns a raw record and its context (the bytes between its header and it) into an owned one (for <c>ReadAllAsync</c>).</summary>
+public delegate TraceRecord RecordContextDecoder(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> context);

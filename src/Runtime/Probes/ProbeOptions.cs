@@ -72,6 +72,26 @@ public sealed class ProbeOptions
     /// <summary>Bytes of <c>__data_loc</c> payload copied per dynamic field; longer payloads are cut and marked truncated. Default 256.</summary>
     public int PayloadBytesPerField { get; init; } = 256;
 
+    /// <summary>
+    /// Bytes of each user-space string a syscall argument points to that the handler reads (NUL
+    /// included; longer strings are cut and marked, <see cref="KernelString.IsTruncated"/>). Default 256; 0 reads none.
+    /// </summary>
+    public int UserStringBytes
+    {
+        get => _userStringBytes;
+        init => _userStringBytes = value is >= 0 and <= 4096 ? value : throw new ArgumentOutOfRangeException(nameof(UserStringBytes), value, "User strings are read up to 0 to 4096 bytes.");
+    }
+
+    /// <summary>Bytes of each packet, from its network header, that events with packets capture (enough for IPv6 and TCP headers by default). Default 128.</summary>
+    public int PacketBytes
+    {
+        get => _packetBytes;
+        init => _packetBytes = value is >= 40 and <= 4096 ? value : throw new ArgumentOutOfRangeException(nameof(PacketBytes), value, "Packets are captured with 40 to 4096 bytes.");
+    }
+
+    private int _userStringBytes = 256;
+    private int _packetBytes = 128;
+
     /// <summary>Where to look for the object the build compiled; default a bpf folder beside the application.</summary>
     public string? ObjectDirectory { get; init; }
 

@@ -22,7 +22,7 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
 {
     private readonly BpfObject _object;
     private readonly ProbeOptions _options;
-    private readonly int _payloadOffset;
+    private readonly int[] _payloadOffsets;
     private readonly object _gate = new();
     private GCHandle _self;
 
@@ -42,7 +42,10 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
         Definition = definition;
         _options = options;
         _object = bpfObject;
-        _payloadOffset = RecordHeader.Size + (definition.CapturesCommand ? 16 : 0);
+        // Per event: the context (process, strings, packet) between the header and the record.
+        _payloadOffsets = new int[definition.Probes.Count];
+        for (int i = 0; i < _payloadOffsets.Length; i++)
+            _payloadOffsets[i] = plan.Context.RecordOffset(i);
         Relocation = plan.Relocation;
         Layouts = plan.Layouts;
         Aggregations = new AggregationSet(definition.Name, plan.Aggregations, bpfObject.Aggregations, Layouts, definition.Probes.Select(p => p.FullName).ToArray());
@@ -133,7 +136,14 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
     /// dropped some. A consumer slower than the events fills the buffer and then the ring, and
     /// the kernel drops what does not fit; the drops are reported, never silent.
     /// </summary>
-    public async IAsyncEnumerable<TraceRecord> ReadAllAsync(RecordDecoder decode, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<TraceRecord> ReadAllAsync(RecordDecoder decode, CancellationToken cancellationToken = default) =>
+        ReadAllAsync((ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> _) => decode(record, header), cancellationToken);
+
+    /// <summary>
+    /// Reads owned records as they arrive, decoded with their context (see <see cref="Context.RecordContext"/>),
+    /// with <see cref="LostRecords"/> where the kernel dropped some.
+    /// </summary>
+    public async IAsyncEnumerable<TraceRecord> ReadAllAsync(RecordContextDecoder decode, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var channel = Channel.CreateBounded<TraceRecord>(new BoundedChannelOptions(_options.ReadBufferCapacity)
         {
@@ -266,25 +276,27 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
 
     private int Dispatch(byte* data, int size)
     {
-        if (size < _payloadOffset)
+        if (size < RecordHeader.Size)
             return 0;
         RecordHeader header = Unsafe.ReadUnaligned<RecordHeader>(data);
-        int length = (int)Math.Min(header.RecordSize, (uint)(size - _payloadOffset));
-        var record = new ReadOnlySpan<byte>(data + _payloadOffset, length);
+        int offset = header.EventIndex < _payloadOffsets.Length ? _payloadOffsets[header.EventIndex] : RecordHeader.Size;
+        if (size < offset)
+            return 0;
+        int length = (int)Math.Min(header.RecordSize, (uint)(size - offset));
+        var record = new ReadOnlySpan<byte>(data + offset, length);
         _delivered++;
         if ((header.Flags & RecordFlags.Truncated) != 0)
             _truncated++;
-        if (Definition.CapturesCommand)
-            _handler!.OnRecord(record, header, new ReadOnlySpan<byte>(data + RecordHeader.Size, 16));
-        else
-            _handler!.OnRecord(record, header);
+        _handler!.OnRecord(record, header, new ReadOnlySpan<byte>(data + RecordHeader.Size, offset - RecordHeader.Size));
         return 0;
     }
 
-    /// <summary>Copies records into a channel for <see cref="ReadAllAsync"/>, waiting while it is full.</summary>
-    private sealed class ChannelHandler(ChannelWriter<TraceRecord> writer, RecordDecoder decode, CancellationToken stop) : IRecordHandler
+    /// <summary>Copies records into a channel for <see cref="ReadAllAsync(RecordContextDecoder, CancellationToken)"/>, waiting while it is full.</summary>
+    private sealed class ChannelHandler(ChannelWriter<TraceRecord> writer, RecordContextDecoder decode, CancellationToken stop) : IRecordHandler
     {
-        public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header) => Write(decode(record, header));
+        public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header) => Write(decode(record, header, default));
+
+        public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> context) => Write(decode(record, header, context));
 
         public bool OnLost(long count)
         {

@@ -32,7 +32,10 @@ public sealed class ProbeDefinition
     /// <param name="kernels">The kernels' names, in the same order (empty for the build machine's).</param>
     /// <param name="optional">Whether attaching skips the event, and says so, where the running kernel lacks it.</param>
     /// <param name="filter">A filter in TpGen's filter language applied in the kernel, or null.</param>
-    public ProbeDefinition(string system, string name, IReadOnlyList<string> descriptions, IReadOnlyList<string> kernels, bool optional = false, string? filter = null)
+    /// <param name="members">For a tp_btf event: kernel struct members to capture into each record, as paths from its arguments (<c>skb-&gt;dev-&gt;ifindex</c>).</param>
+    /// <param name="packet">Whether each record carries the packet of the event's sk_buff (see <see cref="Context.RecordContext.Packet"/>).</param>
+    /// <exception cref="Context.MemberPathException">A member path is not a path of C member names.</exception>
+    public ProbeDefinition(string system, string name, IReadOnlyList<string> descriptions, IReadOnlyList<string> kernels, bool optional = false, string? filter = null, IReadOnlyList<string>? members = null, bool packet = false)
     {
         TraceNames.ThrowIfInvalidSystem(system, nameof(system));
         TraceNames.ThrowIfInvalidEvent(name, nameof(name));
@@ -44,6 +47,8 @@ public sealed class ProbeDefinition
         Kernels = kernels;
         Optional = optional;
         Filter = filter;
+        Members = Context.ContextRequest.Paths(members);
+        Packet = packet;
     }
 
     /// <summary>The event's system.</summary>
@@ -67,6 +72,12 @@ public sealed class ProbeDefinition
     /// <summary>The filter applied in the kernel, or null.</summary>
     public string? Filter { get; }
 
+    /// <summary>The kernel struct members a tp_btf event captures into each record.</summary>
+    public IReadOnlyList<Context.MemberPath> Members { get; }
+
+    /// <summary>Whether each record carries the packet of the event's sk_buff.</summary>
+    public bool Packet { get; }
+
     /// <summary>The event as the build generated its types: the union of its descriptions.</summary>
     /// <exception cref="TraceRecordException">A description does not parse.</exception>
     public TracepointSchema BuiltSchema => _built ??= EventLayout.BuiltSchema(System, Name, Descriptions, Kernels);
@@ -83,8 +94,9 @@ public sealed class ProbeSetDefinition
     /// <param name="bpfSource">The BPF C program, one handler per probe.</param>
     /// <param name="bpfSourceHash">The hash that names the compiled object, so a stale object is never loaded.</param>
     /// <param name="probes">The events, in handler order.</param>
-    /// <param name="capturesCommand">Whether each record carries the task's command name after the header.</param>
-    public ProbeSetDefinition(string name, string bpfSource, string bpfSourceHash, IReadOnlyList<ProbeDefinition> probes, bool capturesCommand = false)
+    /// <param name="capturesCommand">Whether each record carries the task's command name after the header (as <see cref="Context.ProcessContext.Command"/>).</param>
+    /// <param name="process">What each record carries about the process the event fired in.</param>
+    public ProbeSetDefinition(string name, string bpfSource, string bpfSourceHash, IReadOnlyList<ProbeDefinition> probes, bool capturesCommand = false, Context.ProcessContext process = Context.ProcessContext.None)
     {
         if (probes.Count == 0)
             throw new ArgumentException("A probe set needs at least one probe.", nameof(probes));
@@ -92,7 +104,7 @@ public sealed class ProbeSetDefinition
         BpfSource = bpfSource;
         BpfSourceHash = bpfSourceHash;
         Probes = probes;
-        CapturesCommand = capturesCommand;
+        Process = process | (capturesCommand ? Context.ProcessContext.Command : Context.ProcessContext.None);
     }
 
     /// <summary>
@@ -102,8 +114,9 @@ public sealed class ProbeSetDefinition
     /// <param name="name">The probe set's name: letters, digits, '_' and '.'.</param>
     /// <param name="probes">The events, in handler order.</param>
     /// <param name="capturesCommand">Whether each record carries the task's command name after the header.</param>
+    /// <param name="process">What each record carries about the process the event fired in.</param>
     /// <exception cref="Filters.FilterException">A probe's filter does not fit its event.</exception>
-    public static ProbeSetDefinition FromProbes(string name, IReadOnlyList<ProbeDefinition> probes, bool capturesCommand = false)
+    public static ProbeSetDefinition FromProbes(string name, IReadOnlyList<ProbeDefinition> probes, bool capturesCommand = false, Context.ProcessContext process = Context.ProcessContext.None)
     {
         var schemas = new List<TracepointSchema>(probes.Count);
         var filters = new List<Filters.FilterExpr?>(probes.Count);
@@ -113,7 +126,7 @@ public sealed class ProbeSetDefinition
             filters.Add(probe.Filter is null ? null : Filters.FilterParser.Parse(probe.Filter, probe.BuiltSchema));
         }
         string source = Emitters.Bpf.BpfEmitter.Emit(name, schemas, filters: filters);
-        return new ProbeSetDefinition(name, source, Emitters.Bpf.BpfEmitter.Hash(source), probes, capturesCommand);
+        return new ProbeSetDefinition(name, source, Emitters.Bpf.BpfEmitter.Hash(source), probes, capturesCommand, process);
     }
 
     /// <summary>How many events a probe set without filters may have and still use the BPF object TpGen ships (no compiler needed).</summary>
@@ -132,7 +145,10 @@ public sealed class ProbeSetDefinition
     public IReadOnlyList<ProbeDefinition> Probes { get; }
 
     /// <summary>Whether each record carries the task's command name (16 bytes) after the header.</summary>
-    public bool CapturesCommand { get; }
+    public bool CapturesCommand => (Process & Context.ProcessContext.Command) != 0;
+
+    /// <summary>What each record carries about the process the event fired in (between the header and the record).</summary>
+    public Context.ProcessContext Process { get; }
 
     /// <summary>Aggregations the kernel computes over the events (<see cref="Aggregations.AggregationSpec"/>); the events they read send no records.</summary>
     public IReadOnlyList<Aggregations.AggregationSpec> Aggregations { get; init; } = Array.Empty<Aggregations.AggregationSpec>();

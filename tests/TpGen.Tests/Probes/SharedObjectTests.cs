@@ -50,7 +50,12 @@ public sealed partial class SharedObjectTests
             BpfConfigLayout layout = BpfConfigLayout.Plan(3, null);
             string config = ConfigStruct().Match(dump.Output).Value;
             Assert.NotEmpty(config);
-            Assert.Contains($"size={layout.Size} ", config);
+            // The context section's struct is the last member; the runtime finds it by name in the object's BTF.
+            int context = MemberOffset(config, ContextConfigLayout.MemberName);
+            Assert.True(context > layout.ValidOffset, $"the context configuration starts at {context}, inside the filters' part (valid[] is at {layout.ValidOffset})");
+            Assert.Contains($"size={(context + ContextConfigLayout.Size(3) + 7) & ~7} ", config);
+            Assert.Matches($@"STRUCT 'tpgen_event_context' size={ContextConfigLayout.EventSize} ", dump.Output);
+            Assert.Matches($@"STRUCT 'tpgen_member' size={ContextConfigLayout.MemberSize} ", dump.Output);
             Assert.Equal(0, MemberOffset(config, "wakeup_bytes"));
             Assert.Equal(8, MemberOffset(config, "exclude_tgid"));
             Assert.Equal(12, MemberOffset(config, "flags"));

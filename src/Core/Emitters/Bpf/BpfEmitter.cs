@@ -78,6 +78,7 @@ public static class BpfEmitter
         var code = new SourceWriter();
         for (int i = 0; i < handlers; i++)
             WriteHandler(code, null, i, filtered: false);
+        ContextEmitter.WriteGenericHandlers(code, handlers);
         return Template
             .Replace("{{PROBE_SET}}", "(any probe set without filters)")
             .Replace("{{EVENTS}}", $"any {Number(handlers)} events, each named at load")
@@ -116,6 +117,8 @@ public static class BpfEmitter
     // One handler per event; everything that depends on the kernel's layout is in tpgen_config.
     private static void WriteHandler(SourceWriter output, TracepointSchema? schema, int index, bool filtered)
     {
+        if (ContextEmitter.TryWriteHandler(output, schema, index, filtered ? BpfFilterEmitter.FunctionName(index) : null))
+            return;
         string number = Number(index);
         // The section names the event for people reading the object; the runtime attaches by name either way.
         if (schema is not null)
@@ -156,6 +159,6 @@ public static class BpfEmitter
         using Stream stream = typeof(BpfEmitter).Assembly.GetManifestResourceStream("TpGen.Templates.probe.bpf.c")
             ?? throw new InvalidOperationException("The BPF template is missing from the TpGen.Core assembly.");
         using var reader = new StreamReader(stream);
-        return AggregationConfigLayout.Insert(reader.ReadToEnd());
+        return ContextEmitter.Fill(AggregationConfigLayout.Insert(reader.ReadToEnd()));
     }
 }
