@@ -21,7 +21,7 @@ namespace TpGen.Build;
 /// (for another kernel), the build machine's tracefs (root), its BTF (readable without root).
 /// Says in the build log which source each event came from and what it had to leave out.
 /// </summary>
-public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
+public sealed partial class GatherTracepointFormats : Microsoft.Build.Utilities.Task
 {
     /// <summary>obj/…/tpgen: sources get subfolders tracefs/, btf/, headers/.</summary>
     [Required]
@@ -61,6 +61,8 @@ public sealed class GatherTracepointFormats : Microsoft.Build.Utilities.Task
         var formats = new List<ITaskItem>();
         Lazy<SortedSet<RequestedEvent>> wanted = new(() => Wanted());
 
+        // tp_btf events have no tracefs format or class struct: their description is their prototype in BTF.
+        GatherBtfTracepoints(wanted.Value, formats);
         if (!string.IsNullOrWhiteSpace(KernelHeaders) && !GatherHeaders(wanted.Value, formats))
             return false;
 

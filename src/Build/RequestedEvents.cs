@@ -9,7 +9,8 @@ namespace TpGen.Build;
 /// <param name="System">The event's system.</param>
 /// <param name="Name">The event's name.</param>
 /// <param name="Class">The event class the attribute names (<c>Class = "..."</c>), or null.</param>
-internal sealed record RequestedEvent(string System, string Name, string? Class) : IComparable<RequestedEvent>
+/// <param name="Members">The kernel struct members a tp_btf event captures (<c>Members = new[] { "skb->len" }</c>), as written, joined by newlines; empty for none.</param>
+internal sealed record RequestedEvent(string System, string Name, string? Class, string Members = "") : IComparable<RequestedEvent>
 {
     public string Key => System + ":" + Name;
 
@@ -24,7 +25,8 @@ internal sealed record RequestedEvent(string System, string Name, string? Class)
         // An event asked for with a class comes before the same event without one, so the build uses the class.
         if ((Class is null) != (other.Class is null))
             return Class is null ? 1 : -1;
-        return string.CompareOrdinal(Class, other.Class);
+        int byClass = string.CompareOrdinal(Class, other.Class);
+        return byClass != 0 ? byClass : string.CompareOrdinal(Members, other.Members);
     }
 }
 
@@ -39,6 +41,9 @@ internal static class RequestedEvents
 {
     /// <summary>The attribute's named argument that names the event's class.</summary>
     public const string ClassArgument = "Class";
+
+    /// <summary>The attribute's named argument that lists the struct members a tp_btf event captures.</summary>
+    public const string MembersArgument = "Members";
 
     public static SortedSet<RequestedEvent> Scan(IEnumerable<string> sourceFiles)
     {
@@ -110,6 +115,7 @@ internal static class RequestedEvents
             return null;
 
         string? eventClass = null;
+        var members = new List<string>();
         while (Next(tokens, ref i, ","))
         {
             if (i + 1 >= tokens.Count || tokens[i].Kind != CSharpTokenKind.Identifier || !tokens[i + 1].Is("="))
@@ -127,8 +133,17 @@ internal static class RequestedEvents
             }
             if (argument == ClassArgument && i == start + 1 && tokens[start].Kind == CSharpTokenKind.String)
                 eventClass = tokens[start].Text;
+            // new[] { "skb->len", ... } or [ "skb->len", ... ]: the string literals, nothing evaluated.
+            if (argument == MembersArgument)
+            {
+                for (int t = start; t < i; t++)
+                {
+                    if (tokens[t].Kind == CSharpTokenKind.String)
+                        members.Add(tokens[t].Text);
+                }
+            }
         }
-        return Next(tokens, ref i, ")") ? new RequestedEvent(system, name, eventClass) : null;
+        return Next(tokens, ref i, ")") ? new RequestedEvent(system, name, eventClass, string.Join("\n", members)) : null;
     }
 
     // A string literal, alone (nothing is evaluated), perhaps after "parameter:".

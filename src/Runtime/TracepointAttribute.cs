@@ -61,4 +61,27 @@ public sealed class TracepointAttribute : Attribute
     /// </code>
     /// </example>
     public string? Class { get; set; }
+
+    /// <summary>
+    /// For a tp_btf event (system <c>tp_btf</c>, read through a BTF-typed program with its C
+    /// arguments): kernel struct members to capture into each record, as paths from an argument,
+    /// <c>"skb-&gt;len"</c>, <c>"skb-&gt;dev-&gt;ifindex"</c>, <c>"skb-&gt;sk-&gt;__sk_common.skc_family"</c>.
+    /// Each becomes a property named after its path (<c>SkbDevIfindex</c>) typed by BTF, and is
+    /// resolved by name against the running kernel's BTF at attach, so one build reads every kernel;
+    /// a kernel whose types lack a member reads it as absent (<c>HasSkbDevIfindex</c> is false).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// [Tracepoint("tp_btf", "kfree_skb", Members = new[] { "skb->len", "skb->dev->ifindex" })]
+    /// </code>
+    /// </example>
+    public string[]? Members { get; set; }
+
+    /// <summary>
+    /// Whether each record carries the packet of the event's sk_buff (an event with a
+    /// <c>struct sk_buff *</c> argument, or a tracefs event with an <c>skbaddr</c> field): its IPv4 or
+    /// IPv6 addresses, TCP/UDP ports, transport protocol, device, network namespace and first bytes,
+    /// as the generated <c>Packet</c> property (a <see cref="Packets.PacketView"/>).
+    /// </summary>
+    public bool Packet { get; set; }
 }

@@ -14,6 +14,7 @@ namespace TpGen.Emitters;
 /// <param name="TypeKeyword">How the class is declared: <c>class</c>, or <c>record</c> for a record class.</param>
 /// <param name="EventDetails">Per event, the kernels it was described from and how it attaches; empty for one description each, from the build machine, attached unconditionally.</param>
 /// <param name="Aggregations">What the kernel aggregates over the events (checked against them), in declaration order.</param>
+/// <param name="Process">What every record carries about the process the event fired in (<c>[ProcessContext]</c>).</param>
 public sealed record ProbeSetSpec(
     string? Namespace,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
@@ -21,7 +22,8 @@ public sealed record ProbeSetSpec(
     EquatableArray<TracepointSchema> Events,
     string TypeKeyword = "class",
     EquatableArray<ProbeEventSpec> EventDetails = default,
-    EquatableArray<Aggregations.AggregationSpec> Aggregations = default)
+    EquatableArray<Aggregations.AggregationSpec> Aggregations = default,
+    Context.ProcessContext Process = Context.ProcessContext.None)
 {
     /// <summary>How event <paramref name="index"/> was described and is attached.</summary>
     public ProbeEventSpec DetailsOf(int index) =>
@@ -48,7 +50,9 @@ public sealed record ProbeSetSpec(
 /// <param name="Descriptions">Each kernel's description in the tracefs format, in the same order.</param>
 /// <param name="Optional">Whether attaching skips the event, and says so, where the running kernel lacks it.</param>
 /// <param name="Filter">A filter in TpGen's filter language, applied in the kernel, or null.</param>
-public sealed record ProbeEventSpec(EquatableArray<string> Kernels, EquatableArray<string> Descriptions, bool Optional = false, string? Filter = null)
+/// <param name="Members">For a tp_btf event, the kernel struct members captured into each record (<c>skb-&gt;dev-&gt;ifindex</c>).</param>
+/// <param name="Packet">Whether each record carries the packet of the event's sk_buff.</param>
+public sealed record ProbeEventSpec(EquatableArray<string> Kernels, EquatableArray<string> Descriptions, bool Optional = false, string? Filter = null, EquatableArray<string> Members = default, bool Packet = false)
 {
     /// <summary>One description, of the build machine's kernel.</summary>
     public static ProbeEventSpec Single(TracepointSchema schema) =>

@@ -89,6 +89,11 @@ internal static class DiagnosticDescriptors
         "The filter of tracepoint '{0}' does not fit its description: {1} (column {2}). Use the event's fields and the names its print fmt gives their values, as tpgen trace --filter does.",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor ContextDoesNotFit = new(
+        "TPGEN0035", "The context the attribute asks for does not fit the event",
+        "Tracepoint '{0}': {1}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor AggregationDoesNotFit = new(
         "TPGEN0050", "The aggregation does not fit the probe set's events",
         "Aggregation '{0}': {1}",
@@ -108,7 +113,7 @@ internal static class DiagnosticDescriptors
     {
         TypeMustBePartial, TypeMustNotBeGeneric, ContainingTypeMustBePartial, InvalidTracepointName, DuplicateTracepoint, TypeMustBeInstantiable,
         UnknownTracepoint, NoSchemaSource, MalformedFormat, FormatWarning, DuplicateSnapshot, SchemaSourceUsed, NotDescribedByTheBuild,
-        KernelsDisagree, FilterDoesNotFit, TextFallsBackToFields, FieldRenamed, AggregationDoesNotFit,
+        KernelsDisagree, FilterDoesNotFit, ContextDoesNotFit, TextFallsBackToFields, FieldRenamed, AggregationDoesNotFit,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -23,7 +23,9 @@ internal sealed record TracepointRequest(string System, string Name, TracepointO
 /// <param name="Class">The event class the attribute names (<c>Class = "block_rq"</c>), or null. The build reads it to describe the event from BTF, which cannot tell some events' class.</param>
 /// <param name="Optional">Whether attaching skips the event where the running kernel lacks it.</param>
 /// <param name="Filter">The filter the kernel applies, in the filter language, or null; checked against the event by the resolver.</param>
-internal sealed record TracepointOptions(string? Class, bool Optional = false, string? Filter = null)
+/// <param name="Members">Kernel struct members a tp_btf event captures (<c>Members = new[] { "skb->len" }</c>); checked by the resolver.</param>
+/// <param name="Packet">Whether each record carries the packet of the event's sk_buff; checked by the resolver.</param>
+internal sealed record TracepointOptions(string? Class, bool Optional = false, string? Filter = null, EquatableArray<string> Members = default, bool Packet = false)
 {
     public static TracepointOptions Default { get; } = new((string?)null);
 }
@@ -38,7 +40,8 @@ internal sealed record ProbeSetRequest(
     string TypeName,
     string TypeKeyword,
     EquatableArray<TracepointRequest> Tracepoints,
-    EquatableArray<AggregationDeclaration> Aggregations = default);
+    EquatableArray<AggregationDeclaration> Aggregations = default,
+    TpGen.Context.ProcessContext Process = TpGen.Context.ProcessContext.None);
 
 /// <summary>
 /// Where a description came from, in the order the build prefers them: what the user

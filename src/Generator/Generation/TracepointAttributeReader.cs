@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using TpGen.Schema;
+using TpGen.Text;
 
 namespace TpGen.Generation;
 
@@ -22,6 +23,12 @@ internal static class TracepointAttributeReader
 
         /// <summary>The filter the kernel applies.</summary>
         public const string Filter = nameof(Filter);
+
+        /// <summary>Kernel struct members a tp_btf event captures.</summary>
+        public const string Members = nameof(Members);
+
+        /// <summary>Whether records carry the event's packet.</summary>
+        public const string Packet = nameof(Packet);
     }
 
     public static TracepointArguments Read(AttributeData attribute)
@@ -57,6 +64,22 @@ internal static class TracepointAttributeReader
                 case NamedArguments.Filter:
                     // Checked against the event's fields by the resolver, which has its description.
                     options = options with { Filter = named.Value.Value as string };
+                    break;
+                case NamedArguments.Members:
+                    // Checked against the event's arguments by the resolver; here only collected.
+                    var members = new List<string>();
+                    if (named.Value.Kind == TypedConstantKind.Array && !named.Value.IsNull)
+                    {
+                        foreach (TypedConstant member in named.Value.Values)
+                        {
+                            if (member.Value is string text)
+                                members.Add(text);
+                        }
+                    }
+                    options = options with { Members = members.ToEquatableArray() };
+                    break;
+                case NamedArguments.Packet:
+                    options = options with { Packet = named.Value.Value is true };
                     break;
             }
         }

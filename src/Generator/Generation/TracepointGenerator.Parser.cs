@@ -40,7 +40,7 @@ public sealed partial class TracepointGenerator
 
             string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
             return new ProbeSetRequest(ns, containing.ToEquatableArray(), type.Name, type.IsRecord ? "record" : "class", tracepoints.ToEquatableArray(),
-                AggregationAttributeReader.Read(type, token));
+                AggregationAttributeReader.Read(type, token), ContextAttributes.Process(type));
         }
 
         /// <summary>Every event any probe set asks for, sorted, once each.</summary>

@@ -72,11 +72,18 @@ public sealed partial class TracepointGenerator
                     }
                 }
 
+                if (ContextAttributes.Problem(tracepoint.Options, union.Schema) is { } contextProblem)
+                {
+                    failed = true;
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContextDoesNotFit, tracepoint.Location, tracepoint.Key, contextProblem));
+                    continue;
+                }
+
                 schemas.Add(union.Schema);
                 var descriptions = new List<string>();
                 foreach (KernelSchema kernel in kernels)
                     descriptions.Add(FormatFileWriter.Write(kernel.Schema));
-                details.Add(new ProbeEventSpec(union.Kernels, descriptions.ToEquatableArray(), tracepoint.Options.Optional, tracepoint.Options.Filter));
+                details.Add(new ProbeEventSpec(union.Kernels, descriptions.ToEquatableArray(), tracepoint.Options.Optional, tracepoint.Options.Filter, tracepoint.Options.Members, tracepoint.Options.Packet));
             }
 
             if (failed || schemas.Count == 0)
@@ -84,7 +91,7 @@ public sealed partial class TracepointGenerator
             EquatableArray<AggregationSpec> aggregations = Aggregations.Resolve(request, schemas, diagnostics, out bool aggregationsFailed);
             if (aggregationsFailed)
                 return new ProbeSetResult(null, diagnostics.ToEquatableArray());
-            var spec = new ProbeSetSpec(request.Namespace, request.ContainingTypes, request.TypeName, schemas.ToEquatableArray(), request.TypeKeyword, details.ToEquatableArray(), aggregations);
+            var spec = new ProbeSetSpec(request.Namespace, request.ContainingTypes, request.TypeName, schemas.ToEquatableArray(), request.TypeKeyword, details.ToEquatableArray(), aggregations, request.Process);
             return new ProbeSetResult(spec, diagnostics.ToEquatableArray());
         }
 

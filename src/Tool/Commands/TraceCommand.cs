@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using TpGen.Tool.Aggregation;
 using TpGen.Tool.Events;
+using TpGen.Tool.Packets;
 using TpGen.Tool.Tracing;
 
 namespace TpGen.Tool.Commands;
@@ -36,9 +37,24 @@ internal static class TraceCommand
             HelpName = "BYTES",
             Description = "The kernel ring buffer the events share: a power of two of at least 4K, with K or M for KiB or MiB (default 4M). Raise it when events are lost (ring buffer full).",
         };
-        var command = new Command("trace", "Trace tracepoints and print each event, decoded, until Ctrl-C, --duration or --limit.")
+        var packet = new Option<bool>("--packet")
         {
-            events, filter, output, duration, limit, ringSize,
+            Description = "For skb events (skb:kfree_skb, tp_btf:kfree_skb, ...): add each packet's addresses, ports, transport protocol, device and network namespace (JSON: saddr, daddr, sport, dport, l4proto, dev, netns).",
+        };
+        var pcap = new Option<string?>("--pcap")
+        {
+            HelpName = "FILE",
+            Description = "Write the packets of skb events to FILE as pcapng (Wireshark, tshark): an interface per device, each packet with the event's text (a drop's reason and location) as its comment. Implies --packet.",
+        };
+        var member = new Option<string[]>("--member")
+        {
+            HelpName = "PATH",
+            Description = "For tp_btf events: also read this kernel struct member from a typed argument, e.g. 'skb->dev->ifindex' (repeatable); resolved by name in the running kernel's BTF.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("trace", "Trace tracepoints and print each event, decoded, until Ctrl-C, --duration or --limit. Syscall arguments that point to strings (openat's filename) are printed as text; tp_btf:EVENT reads any tracepoint with its C arguments, typed by BTF, bare ones too.")
+        {
+            events, filter, output, duration, limit, ringSize, packet, pcap, member,
         };
         AggregationOptions aggregation = AggregationOptions.AddTo(command);
         var interval = new Option<string?>("--interval") { HelpName = "TIME", Description = "With aggregations: print them and start again from zero every TIME (seconds, or 500ms, 2m)." };
@@ -59,7 +75,8 @@ internal static class TraceCommand
                 null,
                 traceFor,
                 maximum ?? long.MaxValue,
-                RingSize.Parse(parse.GetValue(ringSize)));
+                RingSize.Parse(parse.GetValue(ringSize)),
+                new TraceContextRequest(parse.GetValue(packet), parse.GetValue(pcap), parse.GetValue(member) ?? []));
 
             using var stop = new CancellationTokenSource();
             ConsoleCancelEventHandler interrupt = (_, e) =>

@@ -40,5 +40,7 @@ internal static class CSharpCompiler
                 yield return MetadataReference.CreateFromFile(path);
         }
         yield return MetadataReference.CreateFromFile(typeof(TracepointAttribute).Assembly.Location);
+        // Generated code names Core's types too (the schema, ProcessContext), as a user's project references both.
+        yield return MetadataReference.CreateFromFile(typeof(TpGen.Context.ProcessContext).Assembly.Location);
     }
 }

@@ -6,8 +6,12 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
+using TpGen.Context;
+using TpGen.Decoding;
 using TpGen.Formatting;
+using TpGen.Packets;
 using TpGen.Probes;
+using TpGen.Tool.Packets;
 
 namespace TpGen.Tool.Tracing;
 
@@ -37,6 +41,8 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
     private readonly Utf8JsonWriter? _json;
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
     private char[] _buffer = new char[1024];
+    private IReadOnlyList<EventLayout>? _layouts;
+    private PcapngWriter? _pcap;
     private byte[] _commandBytes = Array.Empty<byte>();
     private string? _commandText;
     private bool _disposed;
@@ -61,22 +67,34 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
 
     public long Printed { get; private set; }
 
+    /// <summary>Where each event's context is (after attach), and where its packets go (--pcap); the text and JSON show the context.</summary>
+    public void UseContext(IReadOnlyList<EventLayout> layouts, PcapngWriter? pcap)
+    {
+        _layouts = layouts;
+        _pcap = pcap;
+    }
+
     public long Lost { get; private set; }
 
     public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header) => OnRecord(record, header, ReadOnlySpan<byte>.Empty);
 
-    public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command)
+    public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> context)
     {
         if (Printed >= _limit || header.EventIndex >= _events.Length)
             return;
         FieldPrinter values = _events[header.EventIndex];
+        var recordContext = new RecordContext(context, _layouts?[header.EventIndex].Context);
+        // The command name leads the context (the trace's probe set always asks for it).
+        ReadOnlySpan<byte> command = recordContext.HasCommand ? context.Slice(recordContext.Layout.CommandOffset, 16) : default;
+        if (_pcap is not null && recordContext.HasPacket)
+            WritePacket(record, header, recordContext);
         switch (_mode)
         {
             case TraceMode.Text:
-                WriteLine(record, header, command, values);
+                WriteLine(record, header, command, values, recordContext);
                 break;
             case TraceMode.Json:
-                WriteJson(record, header, command, values);
+                WriteJson(record, header, command, values, recordContext);
                 break;
             default:
                 string key;
@@ -151,7 +169,7 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
 
     // The kernel's trace line: task-pid, [cpu], seconds.microseconds (rounded, as the kernel's
     // ns2usecs), event name, then the event's own text; built in one buffer, without allocating.
-    private void WriteLine(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, FieldPrinter values)
+    private void WriteLine(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, FieldPrinter values, scoped in RecordContext context)
     {
         string name = CommandText(command);
         int pid = record.Length >= 8 ? BitConverter.ToInt32(record.Slice(4)) : 0;
@@ -175,8 +193,9 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
                 }
                 if (fits && prefix + written < line.Length)
                 {
-                    line[prefix + written] = '\n';
-                    _text.Write(line.Slice(0, prefix + written + 1));
+                    _text.Write(line.Slice(0, prefix + written));
+                    ContextText.WriteText(_text, context);
+                    _text.Write('\n');
                     return;
                 }
             }
@@ -195,7 +214,7 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
         return _commandText;
     }
 
-    private void WriteJson(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, FieldPrinter values)
+    private void WriteJson(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, FieldPrinter values, scoped in RecordContext context)
     {
         Utf8JsonWriter json = _json!;
         json.WriteStartObject();
@@ -217,12 +236,34 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
             json.WriteString("error", e.Problem);
         }
         json.WriteEndObject();
+        ContextText.WriteJson(json, context);
         json.WriteEndObject();
         json.Flush();
         json.Reset();
         _stream.WriteByte((byte)'\n');
         if (!Console.IsOutputRedirected)
             _stream.Flush();
+    }
+
+    // The packet with the event's own text as its comment (a drop's reason and location).
+    private void WritePacket(ReadOnlySpan<byte> record, in RecordHeader header, scoped in RecordContext context)
+    {
+        string? comment = null;
+        if (_formatter is not null)
+        {
+            try
+            {
+                Span<char> text = stackalloc char[1024];
+                comment = _formatter(record, header, text, out int written)
+                    ? _events[header.EventIndex].Schema.FullName + ": " + text.Slice(0, written).ToString()
+                    : _events[header.EventIndex].Schema.FullName;
+            }
+            catch (TraceRecordException e)
+            {
+                comment = $"{_events[header.EventIndex].Schema.FullName}: (record not decoded: {e.Problem})";
+            }
+        }
+        _pcap!.Write(context.Packet, header.TimestampNanoseconds, comment);
     }
 
     private static string Command(ReadOnlySpan<byte> command)

@@ -10,6 +10,7 @@ using TpGen.Frontends.Tracefs;
 using TpGen.Probes;
 using TpGen.Schema;
 using TpGen.Tool.Events;
+using TpGen.Tool.Packets;
 
 namespace TpGen.Tool.Tracing;
 
@@ -21,7 +22,8 @@ internal sealed record TraceRequest(
     string? CountBy,
     TimeSpan? Duration,
     long Limit,
-    int RingBufferSize);
+    int RingBufferSize,
+    TraceContextRequest? Context = null);
 
 /// <summary>
 /// <c>tpgen trace</c> with no project: the same pipeline a build runs, at run time. Reads the
@@ -37,7 +39,8 @@ internal static class TraceSession
         Privileges.Require();
         // Only the running kernel's own descriptions can be attached.
         EventSource kernel = TracefsSource.Open(null);
-        var schemas = kernel.Resolve(request.Events).Select(e => kernel.Read(e.System, e.Name)).ToList();
+        TraceContextRequest context = request.Context ?? TraceContextRequest.None;
+        var schemas = TraceContext.ResolveEvents(request.Events, kernel, context, progress);
         if (schemas.Count > ushort.MaxValue)
             throw new UsageException($"{schemas.Count} events are more than one probe set holds ({ushort.MaxValue})");
 
@@ -59,12 +62,13 @@ internal static class TraceSession
         progress.Report($"generating BPF for {schemas.Count} event(s)");
         string source = BpfEmitter.Emit("tpgen.trace", schemas, BpfOptions.Default, filters);
         var definition = new ProbeSetDefinition("tpgen-trace", source, BpfEmitter.Hash(source),
-            schemas.Select(s => new ProbeDefinition(s.System, s.Name, FormatFileWriter.Write(s), request.Filter)).ToList(), capturesCommand: true);
-        RecordFormatter? formatter = request.Mode == TraceMode.Text ? RuntimeFormatter.Create(schemas, progress) : null;
+            TraceContext.Probes(schemas, request.Filter, context), process: TpGen.Context.ProcessContext.Command);
+        RecordFormatter? formatter = request.Mode == TraceMode.Text || context.PcapPath is not null ? RuntimeFormatter.Create(schemas, progress) : null;
 
         progress.Report("loading and attaching");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        using ProbeSet probes = ProbeSet.Attach(definition, new ProbeOptions { LostRecordsLog = null, RingBufferSize = request.RingBufferSize });
+        using ProbeSet probes = ProbeSet.Attach(definition, new ProbeOptions { LostRecordsLog = null, RingBufferSize = request.RingBufferSize, PacketBytes = context.PacketBytes });
+        using TpGen.Packets.PcapngWriter? pcap = context.PcapPath is null ? null : TraceContext.OpenPcap(context, "tpgen trace " + string.Join(" ", schemas.Select(s => s.FullName).Take(8)));
         // The duration counts from the attach: loading and attaching can take longer than a short trace.
         if (request.Duration is { } duration)
             stop.CancelAfter(duration);
@@ -72,6 +76,7 @@ internal static class TraceSession
 
         var started = System.Diagnostics.Stopwatch.StartNew();
         var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldPrinter(s)).ToArray(), request.CountBy, request.Limit, stop, Console.OpenStandardOutput(), error);
+        output.UseContext(probes.Layouts, pcap);
         try
         {
             probes.Run(output, stop.Token);
@@ -85,6 +90,8 @@ internal static class TraceSession
 
         ProbeStatistics statistics = probes.Statistics;
         error.WriteLine($"tpgen trace: {output.Printed} events in {started.Elapsed.TotalSeconds:0.0} s; {statistics.Dropped} lost (ring buffer full); {statistics.Truncated} with payloads cut");
+        if (pcap is not null)
+            error.WriteLine($"tpgen trace: {pcap.Written} packets on {pcap.Interfaces} interface(s) written to {context.PcapPath}{(pcap.Skipped > 0 ? $"; {pcap.Skipped} not IP, or not read, left out" : "")}");
         return ExitCodes.Success;
     }
 }

@@ -35,6 +35,7 @@ internal static class GeneratorHarness
         references.Add(MetadataReference.CreateFromFile(typeof(TracepointAttribute).Assembly.Location));
         // The package puts TpGen.Core beside TpGen.Runtime in lib/: generated code names its specs (aggregations).
         references.Add(MetadataReference.CreateFromFile(typeof(TpGen.Aggregations.AggregationSpec).Assembly.Location));
+        references.Add(MetadataReference.CreateFromFile(typeof(TpGen.Context.ProcessContext).Assembly.Location));
         return references.ToImmutableArray();
     });
 

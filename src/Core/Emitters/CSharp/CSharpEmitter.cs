@@ -102,10 +102,11 @@ public static class CSharpEmitter
                 if (field.PropertyName != CSharpNames.ToPascalCase(field.Field.Name))
                     notes.Add(new EmitNote(plan.Schema.FullName, $"field '{field.Field.Name}' is property {plan.ViewName}.{field.PropertyName}: its plain name is taken by another member", EmitNoteKind.FieldRenamed));
             }
+            IReadOnlyList<ContextMember> context = ContextMembers.Plan(plan, probeSet);
             Separate(output, ref first);
-            WriteView(output, plan, probeSet.DetailsOf(i), notes);
+            WriteView(output, plan, probeSet.DetailsOf(i), notes, context);
             output.Line();
-            WriteOwned(output, plan);
+            WriteOwned(output, plan, context);
         }
     }
 
@@ -135,7 +136,7 @@ public static class CSharpEmitter
         output.Close();
     }
 
-    private static void WriteView(SourceWriter output, EventPlan plan, ProbeEventSpec details, List<EmitNote> notes)
+    private static void WriteView(SourceWriter output, EventPlan plan, ProbeEventSpec details, List<EmitNote> notes, IReadOnlyList<ContextMember> context)
     {
         TracepointSchema schema = plan.Schema;
         string fullName = CSharpNames.StringLiteral(schema.FullName);
@@ -169,11 +170,13 @@ public static class CSharpEmitter
         output.Line($"private readonly {CSharpTypes.Span}<byte> _record;");
         output.Line($"private readonly {CSharpTypes.RecordHeader} _header;");
         output.Line($"private readonly {layout} _layout;");
+        output.Line($"private readonly {CSharpTypes.Span}<byte> _context;");
         output.Line();
-        output.Open($"internal {plan.ViewName}({CSharpTypes.Span}<byte> record, scoped in {CSharpTypes.RecordHeader} header, {layout} layout)");
+        output.Open($"internal {plan.ViewName}({CSharpTypes.Span}<byte> record, scoped in {CSharpTypes.RecordHeader} header, {layout} layout, {CSharpTypes.Span}<byte> context = default)");
         output.Line("_record = record;");
         output.Line("_header = header;");
         output.Line("_layout = layout;");
+        output.Line("_context = context;");
         output.Close();
         output.Line();
         output.Line("/// <summary>When and where the event fired (default when the record did not come from a ring buffer).</summary>");
@@ -184,6 +187,7 @@ public static class CSharpEmitter
         output.Line();
         output.Line("/// <summary>Where this record's kernel puts each field, and what was relocated.</summary>");
         output.Line($"public {layout} Layout => _layout;");
+        ContextMembers.WriteView(output, context);
 
         foreach (FieldPlan field in plan.Fields)
         {
@@ -215,11 +219,15 @@ public static class CSharpEmitter
         output.Line();
         output.Line("/// <summary>Reads a record of the kernel <paramref name=\"layout\"/> describes (from an attached probe set or a recording).</summary>");
         output.Line($"/// <exception cref=\"global::TpGen.TraceRecordException\">The record is short or corrupt.</exception>");
-        output.Open($"public static {plan.ViewName} Read({CSharpTypes.Span}<byte> record, scoped in {CSharpTypes.RecordHeader} header, {layout} layout)");
+        output.Line($"public static {plan.ViewName} Read({CSharpTypes.Span}<byte> record, scoped in {CSharpTypes.RecordHeader} header, {layout} layout) => Read(record, header, layout, default);");
+        output.Line();
+        output.Line("/// <summary>Reads a record of the kernel <paramref name=\"layout\"/> describes, with the context it came with (the bytes between its header and it).</summary>");
+        output.Line($"/// <exception cref=\"global::TpGen.TraceRecordException\">The record is short or corrupt.</exception>");
+        output.Open($"public static {plan.ViewName} Read({CSharpTypes.Span}<byte> record, scoped in {CSharpTypes.RecordHeader} header, {layout} layout, {CSharpTypes.Span}<byte> context)");
         output.Line("string? problem = layout.Check(record);");
         output.Line("if (problem is not null)");
         output.Line($"    throw new global::TpGen.TraceRecordException({fullName}, problem);");
-        output.Line($"return new {plan.ViewName}(record, header, layout);");
+        output.Line($"return new {plan.ViewName}(record, header, layout, context);");
         output.Close();
         output.Line();
         output.Line("/// <summary>Reads a record laid out as the build's kernel lays it out; false when it is short or corrupt.</summary>");
@@ -233,7 +241,7 @@ public static class CSharpEmitter
         output.Close();
         output.Line();
         output.Line("/// <summary>Copies the record into an owned <see cref=\"" + plan.OwnedName + "\"/> that outlives the buffer.</summary>");
-        output.Line($"public {plan.OwnedName} ToRecord() => new {plan.OwnedName}(_record, _header, _layout);");
+        output.Line($"public {plan.OwnedName} ToRecord() => new {plan.OwnedName}(_record, _header, _layout, _context);");
         output.Line();
         WriteTryFormat(output, plan, notes);
         output.Line();
@@ -294,7 +302,7 @@ public static class CSharpEmitter
         }
     }
 
-    private static void WriteOwned(SourceWriter output, EventPlan plan)
+    private static void WriteOwned(SourceWriter output, EventPlan plan, IReadOnlyList<ContextMember> context)
     {
         TracepointSchema schema = plan.Schema;
         string layout = CSharpTypes.EventLayout;
@@ -302,6 +310,7 @@ public static class CSharpEmitter
         output.Line(GeneratedCode);
         output.Open($"public sealed class {plan.OwnedName} : global::TpGen.TraceRecord");
         output.Line($"private readonly {layout} _layout;");
+        output.Line("private readonly byte[] _context;");
         output.Line();
         output.Line("/// <summary>Copies and checks <paramref name=\"record\"/>, laid out as the build's kernel lays it out.</summary>");
         output.Line($"/// <exception cref=\"global::TpGen.TraceRecordException\">The record is short or corrupt.</exception>");
@@ -313,19 +322,28 @@ public static class CSharpEmitter
         output.Line("/// <summary>Copies and checks <paramref name=\"record\"/>, laid out as <paramref name=\"layout\"/> says.</summary>");
         output.Line($"/// <exception cref=\"global::TpGen.TraceRecordException\">The record is short or corrupt.</exception>");
         output.Line($"public {plan.OwnedName}({CSharpTypes.Span}<byte> record, in {CSharpTypes.RecordHeader} header, {layout} layout)");
+        output.Line($"    : this(record, header, layout, default)");
+        output.Line("{");
+        output.Line("}");
+        output.Line();
+        output.Line("/// <summary>Copies and checks <paramref name=\"record\"/>, laid out as <paramref name=\"layout\"/> says, and its context (the bytes between its header and it).</summary>");
+        output.Line($"/// <exception cref=\"global::TpGen.TraceRecordException\">The record is short or corrupt.</exception>");
+        output.Line($"public {plan.OwnedName}({CSharpTypes.Span}<byte> record, in {CSharpTypes.RecordHeader} header, {layout} layout, {CSharpTypes.Span}<byte> context)");
         output.Line($"    : base({plan.ViewName}.Read(record, header, layout).RawRecord, header)");
         output.Line("{");
         output.Line("    _layout = layout;");
+        output.Line("    _context = context.ToArray();");
         output.Line("}");
         output.Line();
         output.Line("/// <summary>The record as a zero-copy view.</summary>");
-        output.Line($"public {plan.ViewName} View => new {plan.ViewName}(RawRecord, Header, _layout);");
+        output.Line($"public {plan.ViewName} View => new {plan.ViewName}(RawRecord, Header, _layout, _context);");
         output.Line();
         output.Line("/// <inheritdoc/>");
         output.Line($"public override string SystemName => {plan.ViewName}.SystemName;");
         output.Line();
         output.Line("/// <inheritdoc/>");
         output.Line($"public override string EventName => {plan.ViewName}.EventName;");
+        ContextMembers.WriteOwned(output, context, plan.ViewName);
         foreach (FieldPlan field in plan.Fields)
         {
             output.Line();

@@ -23,7 +23,7 @@ internal sealed class EventPlan
     public static readonly HashSet<string> ReservedMembers = new()
     {
         "Read", "TryRead", "TryFormat", "ToString", "Equals", "GetHashCode", "GetType", "Header", "Record",
-        "ToRecord", "View", "SystemName", "EventName", "Descriptions", "Kernels", "BuildLayout", "Layout", "RawRecord", "MemberwiseClone", "Finalize",
+        "ToRecord", "View", "SystemName", "EventName", "Descriptions", "Kernels", "BuildLayout", "Layout", "RawRecord", "MemberwiseClone", "Finalize", ContextMembers.ContextProperty,
     };
 
     private EventPlan(TracepointSchema schema, int index, string viewName, string ownedName, List<FieldPlan> fields)

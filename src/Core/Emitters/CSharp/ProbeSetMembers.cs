@@ -49,9 +49,9 @@ internal static class ProbeSetMembers
             ProbeEventSpec details = probeSet.DetailsOf(i);
             string view = viewNames[i];
             string filter = details.Filter is null ? "null" : CSharpNames.StringLiteral(details.Filter);
-            output.Line($"new({view}.SystemName, {view}.EventName, {view}.Descriptions, {view}.Kernels, optional: {(details.Optional ? "true" : "false")}, filter: {filter}),");
+            output.Line($"new({view}.SystemName, {view}.EventName, {view}.Descriptions, {view}.Kernels, optional: {(details.Optional ? "true" : "false")}, filter: {filter}{ContextMembers.ProbeArguments(details)}),");
         }
-        output.Close(")" + AggregationMembers.DefinitionInitializer(probeSet) + ";");
+        output.Close(ContextMembers.ProcessArgument(probeSet) + ")" + AggregationMembers.DefinitionInitializer(probeSet) + ";");
         output.Unindent();
         output.Line();
         output.Line($"private readonly {Probes}.ProbeSet _probes;");
@@ -76,7 +76,7 @@ internal static class ProbeSetMembers
         output.Line($"/// <see cref=\"{Probes}.LostRecords\"/> wherever the kernel had to drop some.");
         output.Line("/// </summary>");
         output.Line("public global::System.Collections.Generic.IAsyncEnumerable<global::TpGen.TraceRecord> ReadAllAsync(global::System.Threading.CancellationToken cancellationToken = default)");
-        output.Line("    => _probes.ReadAllAsync((global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header) => Decode(record, header, _probes.Layouts), cancellationToken);");
+        output.Line("    => _probes.ReadAllAsync((global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header, global::System.ReadOnlySpan<byte> context) => Decode(record, header, context, _probes.Layouts), cancellationToken);");
 
         for (int i = 0; i < events.Count; i++)
         {
@@ -129,14 +129,14 @@ internal static class ProbeSetMembers
         output.Line("public global::System.Threading.Tasks.ValueTask DisposeAsync() => _probes.DisposeAsync();");
         output.Line();
         output.Line("/// <summary>An owned record of any event of this probe set, laid out as the build's kernel lays it out.</summary>");
-        output.Line($"private static global::TpGen.TraceRecord Decode(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header) => Decode(record, header, null);");
+        output.Line($"private static global::TpGen.TraceRecord Decode(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header) => Decode(record, header, default, null);");
         output.Line();
-        output.Line($"private static global::TpGen.TraceRecord Decode(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header, global::System.Collections.Generic.IReadOnlyList<{CSharpTypes.EventLayout}>? layouts) => header.EventIndex switch");
+        output.Line($"private static global::TpGen.TraceRecord Decode(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header, global::System.ReadOnlySpan<byte> context, global::System.Collections.Generic.IReadOnlyList<{CSharpTypes.EventLayout}>? layouts) => header.EventIndex switch");
         output.Open("");
         for (int i = 0; i < events.Count; i++)
         {
             string index = i.ToString(CultureInfo.InvariantCulture);
-            output.Line($"{index} => new {viewNames[i]}Record(record, header, layouts?[{index}] ?? {viewNames[i]}.BuildLayout),");
+            output.Line($"{index} => new {viewNames[i]}Record(record, header, layouts?[{index}] ?? {viewNames[i]}.BuildLayout, context),");
         }
         output.Line($"_ => throw new global::TpGen.TraceRecordException({CSharpNames.StringLiteral(probeSet.FullName)}, \"event index \" + header.EventIndex + \" is not in this probe set\"),");
         output.Close(";");
@@ -174,13 +174,15 @@ internal static class ProbeSetMembers
         output.Line("_onLost = onLost;");
         output.Close();
         output.Line();
-        output.Open("public void OnRecord(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header)");
+        output.Line("public void OnRecord(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header) => OnRecord(record, header, default);");
+        output.Line();
+        output.Open("public void OnRecord(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header, global::System.ReadOnlySpan<byte> context)");
         output.Open("switch (header.EventIndex)");
         for (int i = 0; i < viewNames.Count; i++)
         {
             output.Line($"case {i.ToString(CultureInfo.InvariantCulture)}:");
             output.Indent();
-            output.Line($"_on{viewNames[i]}?.Invoke({viewNames[i]}.Read(record, header, _layouts[{i.ToString(CultureInfo.InvariantCulture)}]));");
+            output.Line($"_on{viewNames[i]}?.Invoke({viewNames[i]}.Read(record, header, _layouts[{i.ToString(CultureInfo.InvariantCulture)}], context));");
             output.Line("break;");
             output.Unindent();
         }
