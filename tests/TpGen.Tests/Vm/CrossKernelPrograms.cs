@@ -91,6 +91,61 @@ public sealed class CrossKernelPrograms : IDisposable
     internal static string DropCounterWith(string attribute, string more = "null") =>
         DropCounter.Replace("ATTRIBUTE", attribute).Replace("more = MORE;", $"more = {more};");
 
+    /// <summary>
+    /// Reads kfree_skb through tp_btf with struct members captured (skb-&gt;len, skb-&gt;dev-&gt;ifindex,
+    /// skb-&gt;dev-&gt;name, skb-&gt;protocol), built from this machine's BTF, while it sends datagrams of
+    /// 16 bytes to a closed port on 127.0.0.1; counts the drops whose members read as the kernel
+    /// built the packet (UDP length 24, lo, ETH_P_IP) and the context of each (its comm).
+    /// </summary>
+    internal const string MemberReader = """
+        using System;
+        using System.IO;
+        using System.Net;
+        using System.Net.Sockets;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using TpGen;
+        using TpGen.Probes;
+
+        int datagrams = int.Parse(args[0]);
+        int lo = int.Parse(File.ReadAllText("/sys/class/net/lo/ifindex").Trim());
+        using var drops = Members.Attach(new ProbeOptions { IncludeOwnProcess = true });
+        Console.Write(drops.Relocation);
+        long noSocket = 0, matched = 0;
+        string? first = null;
+        using var stop = new CancellationTokenSource();
+        Task reading = drops.RunAsync(onKfreeSkb: (in Members.KfreeSkb drop) =>
+        {
+            if (drop.Reason != Members.SkbDropReason.NO_SOCKET || drop.SkbProtocol != 0x0008)
+                return;
+            noSocket++;
+            first ??= $"len {drop.SkbLen} ifindex {drop.SkbDevIfindex} dev {drop.SkbDevName.ToString()} protocol {drop.SkbProtocol:x4}";
+            if (drop.SkbLen == 8 + 16 && drop.SkbDevIfindex == lo && drop.SkbDevName.ToString() == "lo")
+                matched++;
+        }, cancellationToken: stop.Token);
+
+        int port;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+        using (var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            for (int i = 0; i < datagrams; i++)
+                sender.SendTo(new byte[16], new IPEndPoint(IPAddress.Loopback, port));
+        }
+        Thread.Sleep(500);
+        stop.Cancel();
+        await reading;
+        Console.WriteLine($"NO_SOCKET {noSocket}");
+        Console.WriteLine($"MATCHED {matched}");
+        Console.WriteLine($"FIRST {first}");
+
+        [Tracepoint("tp_btf", "kfree_skb", Members = new[] { "skb->len", "skb->dev->ifindex", "skb->dev->name", "skb->protocol" })]
+        public partial class Members;
+        """;
+
     private readonly Lazy<Task<IReadOnlyList<(string, string[])>>> _commands;
     private readonly List<ScratchProject> _projects = new();
 
@@ -136,6 +191,10 @@ public sealed class CrossKernelPrograms : IDisposable
         Assert.True(publish.ExitCode == 0, $"publishing the filtered program failed:\n{publish.Output}\n{publish.Error}");
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(published, "bpf"), "Drops.*.bpf.o"));
 
+        // tp_btf with struct members, described by this machine's BTF.
+        ScratchProject members = Project("Members", MemberReader, "<OutputType>Exe</OutputType><TpGenUseTracefs>false</TpGenUseTracefs>");
+        Build(members);
+
         return
         [
             ("dropwatch", ["timeout", "--preserve-status", "-s", "TERM", "45", dotnet, ToolRunner.DropWatch, "--demo"]),
@@ -149,6 +208,7 @@ public sealed class CrossKernelPrograms : IDisposable
             // No clang on its PATH and a cache of its own: the object comes with the publish.
             ("filtered", ["env", "-i", "PATH=/nonexistent", "HOME=" + AotHome, "XDG_CACHE_HOME=" + AotHome + "/cache", dotnet, Path.Combine(published, "Filtered.dll"), Datagrams.ToString(System.Globalization.CultureInfo.InvariantCulture), Datagrams6.ToString(System.Globalization.CultureInfo.InvariantCulture)]),
             ("filtered-home", ["find", AotHome]),
+            ("members", [dotnet, members.Assembly, Datagrams.ToString(System.Globalization.CultureInfo.InvariantCulture)]),
         ];
     }
 

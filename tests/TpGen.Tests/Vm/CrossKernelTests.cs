@@ -101,6 +101,21 @@ public sealed class CrossKernelTests(CrossKernelPrograms programs, ITestOutputHe
         Assert.Equal(CrossKernelPrograms.AotHome, run.Program("filtered-home").Output.Trim());
     }
 
+    [Theory]
+    [InlineData(CrossKernelRun.Here)]
+    [InlineData(KernelVm.Debian61)]
+    [InlineData(KernelVm.Debian612)]
+    public async Task StructMembersBuiltFromThisKernelsBtf_ReadEachKernelsSkbLengthDeviceAndProtocol(string kernel)
+    {
+        ProgramRun members = (await RunOnAsync(kernel)).Program("members");
+
+        output.WriteLine(members.ToString());
+        Assert.Equal(0, members.Status);
+        Assert.Equal(CrossKernelPrograms.Datagrams, members.NoPortsDelta);
+        Assert.Equal(members.NoPortsDelta, members.Count("NO_SOCKET"));
+        Assert.Equal(members.NoPortsDelta, members.Count("MATCHED"));
+    }
+
     private Task<CrossKernelRun> RunOnAsync(string kernel)
     {
         if (kernel == CrossKernelRun.Here)
