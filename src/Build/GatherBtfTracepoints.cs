@@ -87,7 +87,7 @@ public sealed partial class GatherTracepointFormats
                 string captured = members.Count == unresolved.Count ? "" : $", capturing {string.Join(", ", members.Where(m => !unresolved.Any(u => u.Path == m.Text)))}";
                 log.Add(new BuildLogEntry(false, "", "", $"TpGen: {key} from BTF {path} (its arguments{captured}); {BtfPrintFormat.Synthesized}."));
                 foreach (MemberPathException problem in unresolved)
-                    log.Add(new BuildLogEntry(true, "TPGEN0108", path, $"TpGen: {key} cannot capture {problem.Message} in BTF {path}"));
+                    log.Add(new BuildLogEntry(true, "TPGEN0109", path, $"TpGen: {key} cannot capture {problem.Message} in BTF {path}"));
             }
             catch (FormatParseException e)
             {

@@ -51,6 +51,44 @@ public sealed class GeneratorDiagnosticsTests
     }
 
     [Fact]
+    public void MembersOnATracefsEvent_IsTPGEN0035SayingToUseTpBtf()
+    {
+        GeneratorOutcome outcome = GeneratorHarness.Run("""
+            [TpGen.Tracepoint("skb", "kfree_skb", Members = new[] { "skb->len" })]
+            public partial class SkbDrops { }
+            """, KfreeSkb);
+
+        Diagnostic error = Assert.Single(outcome.Errors);
+        Assert.Equal("TPGEN0035", error.Id);
+        Assert.Contains("only tp_btf events have", error.GetMessage());
+        Assert.Contains("[Tracepoint(\"tp_btf\", \"kfree_skb\", Members = ...)]", error.GetMessage());
+    }
+
+    [Fact]
+    public void PacketOnAnEventWithoutAnSkb_IsTPGEN0035_AndOnKfreeSkbCompiles()
+    {
+        GeneratorOutcome outcome = GeneratorHarness.Run("""
+            [TpGen.Tracepoint("sched", "sched_switch", Packet = true)]
+            public partial class Switches { }
+
+            [TpGen.Tracepoint("skb", "kfree_skb", Packet = true)]
+            [TpGen.Context.ProcessContext(TpGen.Context.ProcessContext.Command | TpGen.Context.ProcessContext.CgroupId)]
+            public partial class Drops { }
+
+            public static class Use
+            {
+                public static string Describe(in Drops.KfreeSkb e) => e.Command.ToString() + e.CgroupId + e.Packet.SourcePort;
+            }
+            """, KfreeSkb, FormatInput.Fixture("sched", "sched_switch"));
+
+        // Only the event about no packet is refused; kfree_skb with its packet and process compiles.
+        Diagnostic error = Assert.Single(outcome.Errors);
+        Assert.Equal("TPGEN0035", error.Id);
+        Assert.Contains("no struct sk_buff * argument and no pointer field named skbaddr", error.GetMessage());
+        Assert.Equal("TpGen.Tracepoint(\"sched\", \"sched_switch\", Packet = true)", outcome.TextAt(error));
+    }
+
+    [Fact]
     public void AnUnknownEvent_IsTPGEN0020WithTheNearestNames()
     {
         GeneratorOutcome outcome = GeneratorHarness.Run("""
