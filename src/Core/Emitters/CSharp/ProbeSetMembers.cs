@@ -118,7 +118,7 @@ internal static class ProbeSetMembers
         output.Open("public static async global::System.Collections.Generic.IAsyncEnumerable<global::TpGen.TraceRecord> ReadFileAsync(string path, [global::System.Runtime.CompilerServices.EnumeratorCancellation] global::System.Threading.CancellationToken cancellationToken = default)");
         output.Line("using global::TpGen.Files.ProbeSetFile file = global::TpGen.Files.ProbeSetFile.Open(path, Definition);");
         output.Line("global::System.Collections.Generic.IReadOnlyList<global::TpGen.Decoding.EventLayout> layouts = file.Layouts;");
-        output.Line("await foreach (global::TpGen.TraceRecord record in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(file.ReadAllAsync((global::System.ReadOnlySpan<byte> raw, in global::TpGen.RecordHeader header) => Decode(raw, header, layouts), cancellationToken), false))");
+        output.Line("await foreach (global::TpGen.TraceRecord record in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(file.ReadAllAsync((global::System.ReadOnlySpan<byte> raw, in global::TpGen.RecordHeader header) => Decode(raw, header, default, layouts), cancellationToken), false))");
         output.Line("    yield return record;");
         output.Close();
         output.Line();
