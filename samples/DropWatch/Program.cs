@@ -7,10 +7,10 @@ using System.Threading;
 using DropWatch;
 using TpGen.Probes;
 
-// dropwatch [--duration SECONDS] [--demo]: counts packet drops by reason until Ctrl-C, SIGTERM or the duration ends.
-const string Usage = "usage: dropwatch [--duration SECONDS] [--demo]";
+// dropwatch [--duration SECONDS] [--demo] [--by-flow]: counts packet drops by reason (and flow) until Ctrl-C, SIGTERM or the duration ends.
+const string Usage = "usage: dropwatch [--duration SECONDS] [--demo] [--by-flow]";
 double? duration = null;
-bool demo = false;
+bool demo = false, byFlow = false;
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] is "--duration" && i + 1 < args.Length && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds > 0)
@@ -22,11 +22,16 @@ for (int i = 0; i < args.Length; i++)
     {
         demo = true;
     }
+    else if (args[i] is "--by-flow")
+    {
+        byFlow = true;
+    }
     else if (args[i] is "-h" or "--help")
     {
         Console.WriteLine(Usage + "\nCounts the packets the kernel drops, by reason, until Ctrl-C or the duration ends.\n" +
                           "  --duration SECONDS  stop after this long\n" +
-                          "  --demo              also send 1,000 UDP datagrams a second to a closed port on 127.0.0.1 (drops with reason NO_SOCKET)");
+                          "  --demo              also send 1,000 UDP datagrams a second to a closed port on 127.0.0.1 (drops with reason NO_SOCKET)\n" +
+                          "  --by-flow           count kfree_skb drops by reason and flow (protocol, source and destination address and port)");
         return 0;
     }
     else
@@ -54,7 +59,17 @@ if (duration is not null)
 try
 {
     // A probe set leaves its own process's events out; the demo's datagrams are this process's own.
-    using SkbDrops drops = SkbDrops.Attach(new ProbeOptions { IncludeOwnProcess = demo });
+    var options = new ProbeOptions { IncludeOwnProcess = demo };
+    if (byFlow)
+    {
+        using FlowDrops flows = FlowDrops.Attach(options);
+        Console.Error.WriteLine($"dropwatch: watching skb:kfree_skb by flow{(duration is null ? " until Ctrl-C" : $" for {duration} s")}...");
+        if (demo)
+            _ = Demo.SendToClosedPortAsync(stop.Token);
+        FlowCounts.Run(flows, stop.Token);
+        return 0;
+    }
+    using SkbDrops drops = SkbDrops.Attach(options);
     Console.Error.WriteLine($"dropwatch: watching skb:kfree_skb and skb:consume_skb{(duration is null ? " until Ctrl-C" : $" for {duration} s")}...");
     if (demo)
         _ = Demo.SendToClosedPortAsync(stop.Token);

@@ -172,6 +172,28 @@ public sealed class ToolContextTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task DropWatchByFlow_CountsTheDemosOneFlow_AsTheKernelCountsNoPorts()
+    {
+        KernelFacility.RequireBpf();
+        long before = UdpWorkload.NoPorts();
+        using RunningProgram dropWatch = ToolRunner.StartDropWatch("--by-flow", "--demo", "--duration", "3");
+        await dropWatch.StartedAsync();
+        ProgramResult result = dropWatch.Finish();
+        long delta = UdpWorkload.NoPorts() - before;
+
+        output.WriteLine(result.Output + result.Error);
+        Assert.Equal(0, result.ExitCode);
+        string[] lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("REASON PROTOCOL SOURCE DESTINATION COUNT", lines[0]);
+        // The demo sends from one socket to one closed port on 127.0.0.1: one flow, every datagram dropped.
+        var flow = new Regex(@"^NO_SOCKET udp 127\.0\.0\.1:(\d+) 127\.0\.0\.1:(\d+) (\d+)$");
+        Match demo = Assert.Single(lines.Select(l => flow.Match(l)), m => m.Success);
+        Assert.True(delta > 0, "the demo sent nothing");
+        Assert.Equal(delta, long.Parse(demo.Groups[3].Value, CultureInfo.InvariantCulture));
+        Assert.NotEqual(demo.Groups[1].Value, demo.Groups[2].Value);
+    }
+
     /// <summary>bpftrace running a program, its output collected.</summary>
     private sealed class Bpftrace : IDisposable
     {
