@@ -253,6 +253,60 @@ struct {
 } tpgen_agg_counters SEC(".maps");
 
 /*
+ * ---- Context: what a record carries besides the tracepoint's own fields ----
+ * (TpGen.Emitters.Bpf.ContextConfigLayout describes these for the runtime.)
+ *
+ * Between the header and the record: the process's context (the command name, 16 bytes, then
+ * the cgroup id, 8 bytes, each when asked for), then the event's context: a status word, the
+ * user-space strings its syscall arguments point to, and a packet block (members of its sk_buff
+ * and the first bytes from its network header). A tp_btf event's record is its arguments, a u64
+ * each, and the struct members captured from them. Every offset of every member is the running
+ * kernel's, resolved by name from its BTF at load: one object for every kernel.
+ */
+#define TPGEN_CAPTURE_CGROUP 2         /* the task's cgroup id, 8 bytes after the command name */
+#define TPGEN_MAX_STRINGS 4            /* ContextConfigLayout.MaxStrings */
+#define TPGEN_MAX_MEMBERS 16           /* ContextConfigLayout.MaxMembers */
+#define TPGEN_MAX_HOPS 4               /* ContextConfigLayout.MaxHops */
+#define TPGEN_STRING_READ(s) (1u << (16 + (s)))
+#define TPGEN_STRING_CUT(s) (1u << (20 + (s)))
+#define TPGEN_PACKET_READ (1u << 24)
+
+/* A kernel struct member: from the pointer at `root` in the program's context, follow `hops` pointers. */
+struct tpgen_member {
+    __u16 root;                          /* where the pointer the path starts from is in the program's context */
+    __u16 dest;                          /* where the value goes, counted from the end of the header */
+    __u8 hops;                           /* pointers loaded after the root, at offset[0..hops-1] */
+    __u8 size;                           /* bytes read at offset[hops] of the last object */
+    __u16 offset[TPGEN_MAX_HOPS + 1];
+};
+
+/* A NUL-terminated string in the traced process's memory, pointed to by a record field. */
+struct tpgen_user_string {
+    __u16 root;                          /* where the pointer is in the record */
+    __u16 dest;                          /* where the text goes, counted from the end of the header */
+};
+
+struct tpgen_event_context {
+    __u16 size;                          /* bytes of the event's context (after the process's) */
+    __u16 status;                        /* where the status word goes: bit m = member m read, then TPGEN_STRING_*, TPGEN_PACKET_READ */
+    __u16 arguments;                     /* tp_btf: bytes of arguments copied to the record after its common fields; 0 for a tracepoint */
+    __u8 string_count;
+    __u8 member_count;
+    __u16 packet_head;                   /* dest of skb->head; 0: no packet */
+    __u16 packet_network;                /* dest of skb->network_header */
+    __u16 packet_data;                   /* dest of skb->data, read from when no network header is set */
+    __u16 packet_dest;                   /* where the packet's first bytes go */
+    struct tpgen_user_string strings[TPGEN_MAX_STRINGS];
+    struct tpgen_member members[TPGEN_MAX_MEMBERS];
+};
+
+struct tpgen_context {
+    __u32 string_bytes;                  /* each user string's bound, NUL included */
+    __u32 packet_bytes;                  /* bytes of each packet, from its network header */
+    struct tpgen_event_context events[64];
+};
+
+/*
  * Set by the runtime before loading, then frozen (read-only to the programs, so the verifier
  * treats every value as a constant): one object for every kernel. TpGen.Emitters.Bpf.
  * BpfConfigLayout describes this layout for the runtime; it is the only .rodata variable.
@@ -266,6 +320,7 @@ const volatile struct {
     __u64 constants[1];  /* the running kernel's values of the names filters use */
     __u8 valid[1];       /* whether the running kernel has each name */
     struct tpgen_aggregation_config aggregation; /* in-kernel aggregation: bpf/templates/aggregation.bpf.c */
+    struct tpgen_context context;        /* what records carry besides the tracepoint's fields (context section) */
 } tpgen_config = {};
 
 /*
@@ -349,6 +404,101 @@ static __always_inline void tpgen_common_fields(__u8 *record, __u16 id, __u64 pi
     *(__s32 *)&record[4] = (__s32)pid_tgid;
 }
 
+/* ---- Context: the process, user strings, kernel struct members, packets ---- */
+
+static long (*bpf_probe_read_user)(void *destination, __u32 size, const void *source) = (void *)112;
+static long (*bpf_probe_read_user_str)(void *destination, __u32 size, const void *source) = (void *)114;
+static __u64 (*bpf_get_current_cgroup_id)(void) = (void *)80;
+
+/* The bytes between the header and the record: the process's context, then the event's. */
+static __always_inline __u64 tpgen_context_size(const int index)
+{
+    return ((tpgen_config.flags & TPGEN_CAPTURE_COMMAND) ? 16 : 0) +
+        ((tpgen_config.flags & TPGEN_CAPTURE_CGROUP) ? 8 : 0) +
+        tpgen_config.context.events[index].size;
+}
+
+/*
+ * A tp_btf program's context is the tracepoint's arguments, a u64 each: they become the record
+ * after its common fields. Returns 0 for a tracepoint, whose record the caller copies.
+ */
+static __always_inline int tpgen_copy_arguments(void *ctx, const int index, __u8 *record)
+{
+    __u64 size = tpgen_config.context.events[index].arguments;
+    if (size == 0)
+        return 0;
+    bpf_probe_read_kernel(record + 8, size, ctx);
+    return 1;
+}
+
+/*
+ * Writes the context of event `index` at `area` (the end of the header). A member whose chain
+ * meets a NULL pointer reads as zeros (a failed read fills its destination with zeros) and its
+ * status bit stays clear; so does a string the process's memory does not hold.
+ */
+static __always_inline void tpgen_context(void *ctx, const int index, __u8 *area)
+{
+    __u8 *process = area;
+    if (tpgen_config.flags & TPGEN_CAPTURE_COMMAND) {
+        bpf_get_current_comm(process, 16);
+        process += 16;
+    }
+    if (tpgen_config.flags & TPGEN_CAPTURE_CGROUP)
+        *(__u64 *)process = bpf_get_current_cgroup_id();
+    if (tpgen_config.context.events[index].size == 0)
+        return;
+
+    __u32 status = 0;
+#pragma unroll
+    for (int m = 0; m < TPGEN_MAX_MEMBERS; m++) {
+        if (m >= tpgen_config.context.events[index].member_count)
+            break;
+        __u64 pointer = 0;
+        long failed = bpf_probe_read_kernel(&pointer, 8, (__u8 *)ctx + tpgen_config.context.events[index].members[m].root);
+#pragma unroll
+        for (int h = 0; h < TPGEN_MAX_HOPS; h++) {
+            if (h >= tpgen_config.context.events[index].members[m].hops)
+                break;
+            failed |= bpf_probe_read_kernel(&pointer, 8, (__u8 *)pointer + tpgen_config.context.events[index].members[m].offset[h]);
+        }
+        __u64 at = tpgen_config.context.events[index].members[m].offset[tpgen_config.context.events[index].members[m].hops];
+        __u64 size = tpgen_config.context.events[index].members[m].size;
+        failed |= bpf_probe_read_kernel(area + tpgen_config.context.events[index].members[m].dest, size, (__u8 *)pointer + at);
+        if (!failed)
+            status |= 1u << m;
+    }
+
+    __u64 bound = tpgen_config.context.string_bytes;
+#pragma unroll
+    for (int s = 0; s < TPGEN_MAX_STRINGS; s++) {
+        if (s >= tpgen_config.context.events[index].string_count)
+            break;
+        __u64 pointer = 0;
+        bpf_probe_read_kernel(&pointer, 8, (__u8 *)ctx + tpgen_config.context.events[index].strings[s].root);
+        long copied = bpf_probe_read_user_str(area + tpgen_config.context.events[index].strings[s].dest, bound, (void *)pointer);
+        if (copied > 0) {
+            status |= TPGEN_STRING_READ(s);
+            /* As long as the bound, NUL included: cut unless the process's string ends right there. */
+            if ((__u64)copied == bound) {
+                __u8 last = 0;
+                bpf_probe_read_user(&last, 1, (__u8 *)pointer + bound - 1);
+                if (last)
+                    status |= TPGEN_STRING_CUT(s);
+            }
+        }
+    }
+
+    if (tpgen_config.context.events[index].packet_head) {
+        __u64 head = *(__u64 *)(area + tpgen_config.context.events[index].packet_head);
+        __u16 network = *(__u16 *)(area + tpgen_config.context.events[index].packet_network);
+        __u64 from = network == 0xffff ? *(__u64 *)(area + tpgen_config.context.events[index].packet_data) : head + network;
+        __u64 bytes = tpgen_config.context.packet_bytes;
+        if (bpf_probe_read_kernel(area + tpgen_config.context.events[index].packet_dest, bytes, (void *)from) == 0)
+            status |= TPGEN_PACKET_READ;
+    }
+    *(__u32 *)(area + tpgen_config.context.events[index].status) = status;
+}
+
 /*
  * Writes event `index`'s record into the ring buffer as the running kernel laid it out: the
  * fixed part, then the dynamic payloads up to where the last one ends, bounded. Every size and
@@ -358,7 +508,7 @@ static __always_inline void tpgen_common_fields(__u8 *record, __u16 id, __u64 pi
  */
 static __attribute__((noinline)) int tpgen_emit(void *ctx, const int index, __u64 pid_tgid)
 {
-    __u64 context = (tpgen_config.flags & TPGEN_CAPTURE_COMMAND) ? 16 : 0;
+    __u64 context = tpgen_context_size(index);
     __u64 reserve = sizeof(struct tpgen_header) + context + tpgen_config.events[index].record_size;
     struct tpgen_header *out = bpf_ringbuf_reserve(&tpgen_events, reserve, 0);
     if (!out) {
@@ -372,9 +522,8 @@ static __attribute__((noinline)) int tpgen_emit(void *ctx, const int index, __u6
     out->event_index = index;
     out->flags = 0;
     out->tgid = pid_tgid >> 32;
-    if (context)
-        bpf_get_current_comm(out + 1, 16);
-    bpf_probe_read_kernel(record + 8, fixed - 8, (__u8 *)ctx + 8);
+    if (!tpgen_copy_arguments(ctx, index, record))
+        bpf_probe_read_kernel(record + 8, fixed - 8, (__u8 *)ctx + 8);
     tpgen_common_fields(record, tpgen_config.events[index].id, pid_tgid);
 
     __u64 end = fixed;
@@ -399,6 +548,7 @@ static __attribute__((noinline)) int tpgen_emit(void *ctx, const int index, __u6
     if (size > 0)
         bpf_probe_read_kernel(record + fixed, size, (__u8 *)ctx + fixed);
     out->record_size = fixed + size;
+    tpgen_context(ctx, index, (__u8 *)(out + 1));
     bpf_ringbuf_submit(out, tpgen_wakeup());
     return 0;
 }
@@ -1367,6 +1517,582 @@ int tpgen_handle_63(void *ctx)
     if (tpgen_excluded(pid_tgid))
         return 0;
     if (tpgen_aggregate(ctx, 63, pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 63, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_0(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 0, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_1(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 1, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_2(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 2, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_3(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 3, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_4(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 4, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_5(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 5, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_6(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 6, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_7(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 7, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_8(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 8, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_9(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 9, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_10(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 10, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_11(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 11, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_12(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 12, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_13(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 13, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_14(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 14, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_15(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 15, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_16(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 16, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_17(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 17, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_18(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 18, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_19(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 19, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_20(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 20, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_21(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 21, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_22(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 22, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_23(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 23, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_24(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 24, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_25(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 25, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_26(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 26, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_27(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 27, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_28(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 28, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_29(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 29, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_30(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 30, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_31(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 31, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_32(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 32, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_33(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 33, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_34(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 34, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_35(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 35, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_36(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 36, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_37(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 37, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_38(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 38, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_39(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 39, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_40(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 40, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_41(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 41, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_42(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 42, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_43(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 43, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_44(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 44, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_45(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 45, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_46(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 46, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_47(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 47, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_48(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 48, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_49(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 49, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_50(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 50, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_51(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 51, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_52(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 52, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_53(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 53, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_54(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 54, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_55(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 55, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_56(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 56, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_57(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 57, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_58(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 58, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_59(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 59, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_60(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 60, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_61(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 61, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_62(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
+        return 0;
+    return tpgen_emit(ctx, 62, pid_tgid);
+}
+
+SEC("tp_btf")
+int tpgen_btf_handle_63(void *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (tpgen_excluded(pid_tgid))
         return 0;
     return tpgen_emit(ctx, 63, pid_tgid);
 }
