@@ -194,6 +194,22 @@ public sealed class ToolContextTests(ITestOutputHelper output)
         Assert.NotEqual(demo.Groups[1].Value, demo.Groups[2].Value);
     }
 
+    [Theory]
+    [InlineData("tp_btf:kfree_skb", "--member", "skb->nope", "struct sk_buff has no member 'nope'")]
+    [InlineData("tp_btf:kfree_skb", "--member", "skb->len); system(\"reboot", "expected '->' or '.' after 'skb->len'")]
+    [InlineData("tp_btf:kfree_skb", "--member", "sock->sk_mark", "none of the tp_btf events has an argument 'sock'")]
+    [InlineData("sched:sched_switch", "--packet", null, "none of the events is about a packet")]
+    public void ContextThatDoesNotFitTheEvents_IsAUsageError_BeforeAnythingLoads(string spec, string option, string? value, string message)
+    {
+        KernelFacility.RequireBpf();
+        ProgramResult result = value is null ? ToolRunner.Run("trace", spec, option, "--limit", "1") : ToolRunner.Run("trace", spec, option, value, "--limit", "1");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.DoesNotContain("loading and attaching", result.Error);
+        Assert.Empty(result.Output);
+    }
+
     /// <summary>bpftrace running a program, its output collected.</summary>
     private sealed class Bpftrace : IDisposable
     {
