@@ -25,7 +25,7 @@ Console.Error.WriteLine("ready");
 
 if (args[0] == "callback")
 {
-    // In place on the reading thread: the view reads the record where libbpf hands it over.
+    // In place on the reading thread: the view reads the record where the kernel wrote it in the ring buffer.
     drops.Run(
         onKfreeSkb: (in SkbDrops.KfreeSkb drop) =>
         {
