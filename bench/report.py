@@ -44,7 +44,7 @@ def spread(values):
 
 def other_cpus(row):
     """CPUs busy during the run beyond the flood's one and the tracer's own; None for old results."""
-    if "traced_busy_cpus" not in row or row.get("cpus", 0) <= 0:
+    if "traced_busy_cpus" not in row or "alone_busy_cpus" not in row or row.get("cpus", 0) <= 0:
         return None
     tracer = row["cpu_ns"] / 1e9 / row["seconds"] if row["seconds"] > 0 else 0.0
     return max(row["alone_busy_cpus"] - 1.0, row["traced_busy_cpus"] - 1.0 - tracer)
@@ -75,8 +75,12 @@ def main():
         print("no results")
         return 1
     for row in rows:
-        for key in row:
-            if key != "tracer":
+        for key in list(row):
+            if key == "tracer":
+                continue
+            if row[key] in ("", None):
+                del row[key]  # not measured in this run
+            else:
                 row[key] = float(row[key])
 
     summary = {}
@@ -183,6 +187,8 @@ def main():
     if bad:
         print(f"\nDISTURBED: {len(bad)} of {len(rows)} runs: "
               + "; ".join(f"{r['tracer']} rep {int(r['rep'])} ({why})" for r, why in bad) + ".")
+    elif all(other_cpus(r) is None for r in rows):
+        print("\nNo run had other programs' drops; the machine's busy CPUs were not recorded in this run.")
     else:
         print(f"\nNo run was disturbed (no other program's drops; at most {OTHER_CPUS_LIMIT} CPUs busy beyond the flood and the tracer).")
 
