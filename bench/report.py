@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 """Turns bench/run's results.tsv into the table of medians and the TpGen rows against the C baseline.
 
+The TpGen rows are compared with the C baseline repetition by repetition (both ran within
+seconds of each other, on the same machine state) and the median of those ratios is reported
+with its range. Runs that another program disturbed (its packet drops, or busy CPUs beyond the
+flood's and the tracer's) are named and left out of the ratios when undisturbed ones remain.
+
 usage: report.py RESULTS.tsv [CLOCK_TICKS_PER_SECOND]
 """
 import csv
@@ -23,9 +28,39 @@ LABELS = {
 }
 
 
+# More CPUs busy than the flood (about one) and the tracer account for: another program ran.
+OTHER_CPUS_LIMIT = 0.35
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
+
+
+def spread(values):
+    values = [v for v in values if v is not None]
+    return (min(values), max(values)) if values else None
+
+
+def other_cpus(row):
+    """CPUs busy during the run beyond the flood's one and the tracer's own; None for old results."""
+    if "traced_busy_cpus" not in row or "alone_busy_cpus" not in row or row.get("cpus", 0) <= 0:
+        return None
+    tracer = row["cpu_ns"] / 1e9 / row["seconds"] if row["seconds"] > 0 else 0.0
+    return max(row["alone_busy_cpus"] - 1.0, row["traced_busy_cpus"] - 1.0 - tracer)
+
+
+def disturbed(row):
+    if row.get("foreign_noports", 0) > 0 or row["delivered"] > row["oracle"] + 10:
+        return "other programs' drops"
+    extra = other_cpus(row)
+    if extra is not None and extra > OTHER_CPUS_LIMIT:
+        return f"{extra:.2f} CPUs busy beyond the flood and the tracer"
+    return None
+
+
+def us_per_event(row):
+    return row["cpu_ns"] / 1000.0 / row["delivered"] if row["delivered"] > 0 else None
 
 
 def main():
@@ -40,8 +75,12 @@ def main():
         print("no results")
         return 1
     for row in rows:
-        for key in row:
-            if key != "tracer":
+        for key in list(row):
+            if key == "tracer":
+                continue
+            if row[key] in ("", None):
+                del row[key]  # not measured in this run
+            else:
                 row[key] = float(row[key])
 
     summary = {}
@@ -62,7 +101,9 @@ def main():
             lost_max=max(max(0.0, r["oracle"] - r["delivered"]) for r in runs),
             delivered_share=median([r["delivered"] / r["oracle"] for r in runs if r["oracle"] > 0]),
             cpu_s=median([r["cpu_ticks"] / ticks for r in runs]),
-            us_per_event=median([r["cpu_ns"] / 1000.0 / r["delivered"] for r in runs if r["delivered"] > 0]),
+            us_per_event=median([us_per_event(r) for r in runs]),
+            us_spread=spread([us_per_event(r) for r in runs]),
+            slowdown_spread=spread([r["alone_pps"] / r["pps"] for r in runs if r["pps"] > 0]),
             rss_mb=median([r["peak_rss_kb"] / 1024.0 for r in runs]),
             reps=len(runs),
         )
@@ -73,7 +114,7 @@ def main():
     packets = int(rows[0]["oracle"]) if rows else 0
     reps = int(max(r["rep"] for r in rows))
     print(f"Medians of {reps} repetition(s), {packets:,} packets per run.\n")
-    print("| tracer | workload pkt/s | slowdown | events/s delivered | delivered | lost (median / max) | tracer CPU s (utime+stime) | CPU µs/event | peak RSS MB |")
+    print("| tracer | workload pkt/s | slowdown (min–max) | events/s delivered | delivered | lost (median / max) | tracer CPU s (utime+stime) | CPU µs/event (min–max) | peak RSS MB |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for tracer in ["none"] + ORDER:
         s = summary.get(tracer)
@@ -81,48 +122,91 @@ def main():
             continue
         lost = "—" if s["lost"] is None else f"{s['lost']:,.0f} / {s['lost_max']:,.0f}"
         share = fmt(s.get("delivered_share"), "{:.1%}")
-        print(f"| {LABELS[tracer]} | {fmt(s['pps'], '{:,.0f}')} | {fmt(s['slowdown'], '{:.3f}×')} | "
+        slow_range = s.get("slowdown_spread")
+        slow = fmt(s["slowdown"], "{:.3f}×") + (f" ({slow_range[0]:.3f}–{slow_range[1]:.3f})" if slow_range else "")
+        us_range = s.get("us_spread")
+        us = fmt(s["us_per_event"], "{:.3f}") + (f" ({us_range[0]:.3f}–{us_range[1]:.3f})" if us_range else "")
+        print(f"| {LABELS[tracer]} | {fmt(s['pps'], '{:,.0f}')} | {slow} | "
               f"{fmt(s['events_per_s'], '{:,.0f}')} | {share} | {lost} | {fmt(s['cpu_s'], '{:.2f}')} | "
-              f"{fmt(s['us_per_event'], '{:.3f}')} | {fmt(s['rss_mb'], '{:.1f}')} |")
+              f"{us} | {fmt(s['rss_mb'], '{:.1f}')} |")
 
     base = summary.get("c-baseline")
     if base is None:
         return 0
-    print("\nTpGen against the C baseline (ratio TpGen / C; events/s: higher is better, the rest: lower is better):\n")
-    print("| TpGen row | events/s | slowdown | slowdown excess (s−1) | CPU µs/event | peak RSS |")
+    flagged = {(r["rep"], r["tracer"]): disturbed(r) for r in rows}
+    by_rep = {}
+    for r in rows:
+        by_rep.setdefault(r["rep"], {})[r["tracer"]] = r
+
+    def per_rep(tracer, value):
+        """value(TpGen run) / value(C run) per repetition, undisturbed pairs only when there are any."""
+        pairs = [(rep, runs[tracer], runs["c-baseline"]) for rep, runs in sorted(by_rep.items())
+                 if tracer in runs and "c-baseline" in runs]
+        clean = [p for p in pairs if not flagged[(p[0], tracer)] and not flagged[(p[0], "c-baseline")]]
+        chosen = clean or pairs
+        ratios = []
+        for _, a, b in chosen:
+            va, vb = value(a), value(b)
+            if va is not None and vb:
+                ratios.append(va / vb)
+        return ratios, len(clean) < len(pairs) and bool(clean)
+
+    def slowdown(r):
+        return r["alone_pps"] / r["pps"] if r["pps"] > 0 else None
+
+    def excess(r):
+        s = slowdown(r)
+        return None if s is None else s - 1.0
+
+    def cell(ratios):
+        if not ratios:
+            return "—"
+        low, high = min(ratios), max(ratios)
+        return f"{statistics.median(ratios):.2f}× ({low:.2f}–{high:.2f})"
+
+    print("\nTpGen against the C baseline, per repetition (TpGen / C in the same repetition; the median "
+          "of the repetitions' ratios with their range; lower is better):\n")
+    print("| TpGen row | repetitions | CPU µs/event | slowdown | slowdown excess (s−1) | peak RSS |")
     print("|---|---:|---:|---:|---:|---:|")
+    ratio_of = {}
     for tracer in ["tpgen-callback", "tpgen-readall", "tpgen-trace-json"]:
-        s = summary.get(tracer)
-        if s is None:
+        if tracer not in summary:
             continue
-
-        def ratio(key):
-            a, b = s.get(key), base.get(key)
-            return None if a is None or not b else a / b
-
-        excess = None
-        if s["slowdown"] is not None and base["slowdown"] is not None and base["slowdown"] > 1.0:
-            excess = (s["slowdown"] - 1.0) / (base["slowdown"] - 1.0)
-        print(f"| {LABELS[tracer]} | {fmt(ratio('events_per_s'), '{:.3f}×')} | {fmt(ratio('slowdown'), '{:.3f}×')} | "
-              f"{fmt(excess, '{:.2f}×')} | {fmt(ratio('us_per_event'), '{:.2f}×')} | {fmt(ratio('rss_mb'), '{:.2f}×')} |")
+        cpu, left_out = per_rep(tracer, us_per_event)
+        ratio_of[tracer] = cpu
+        slow, _ = per_rep(tracer, slowdown)
+        exc, _ = per_rep(tracer, excess)
+        rss, _ = per_rep(tracer, lambda r: r["peak_rss_kb"])
+        note = " (disturbed left out)" if left_out else ""
+        print(f"| {LABELS[tracer]} | {len(cpu)}{note} | {cell(cpu)} | {cell(slow)} | {cell(exc)} | {cell(rss)} |")
 
     # Another program's drops show as NoPorts beyond the workload's (in this network namespace),
-    # or as more events delivered than the workload caused (in any namespace).
-    disturbed = [r for r in rows if r.get("foreign_noports", 0) > 0 or r["delivered"] > r["oracle"] + 10]
-    if disturbed:
-        print(f"\nWARNING: in {len(disturbed)} of {len(rows)} runs other programs dropped packets while the tracer was "
-              "attached (NoPorts beyond the workload's, or more events than the workload caused); the tracers count "
-              "those drops too, so delivered and lost are not exact there: "
-              + ", ".join(sorted({f"{r['tracer']} rep {int(r['rep'])}" for r in disturbed})) + ".")
+    # or as more events delivered than the workload caused (in any namespace); another program's
+    # CPU use as busy CPUs beyond the flood's and the tracer's.
+    bad = [(r, flagged[(r["rep"], r["tracer"])]) for r in rows if flagged[(r["rep"], r["tracer"])]]
+    if bad:
+        print(f"\nDISTURBED: {len(bad)} of {len(rows)} runs: "
+              + "; ".join(f"{r['tracer']} rep {int(r['rep'])} ({why})" for r, why in bad) + ".")
+    elif all(other_cpus(r) is None for r in rows):
+        print("\nNo run had other programs' drops; the machine's busy CPUs were not recorded in this run.")
+    else:
+        print(f"\nNo run was disturbed (no other program's drops; at most {OTHER_CPUS_LIMIT} CPUs busy beyond the flood and the tracer).")
 
     callback = summary.get("tpgen-callback")
     if callback is not None:
         events_ok = callback["events_per_s"] is not None and base["events_per_s"] and callback["events_per_s"] >= 0.9 * base["events_per_s"]
         lost_ok = callback["lost_max"] == 0
         slow_ok = callback["slowdown"] <= 1.1 * base["slowdown"]
-        print("\nTarget (TpGen callback): ≥ 0.9× the C baseline's events/s: "
+        cpu = ratio_of.get("tpgen-callback") or []
+        cpu_ok = bool(cpu) and statistics.median(cpu) <= 1.5
+        print("\nTarget (TpGen callback): CPU per event ≤ 1.5× the C reader's (median per repetition): "
+              f"{'met' if cpu_ok else 'NOT met'}; ≥ 0.9× the C baseline's events/s: "
               f"{'met' if events_ok else 'NOT met'}; 0 lost in every run: {'met' if lost_ok else 'NOT met'}; "
               f"slowdown ≤ 1.1× the C baseline's: {'met' if slow_ok else 'NOT met'}.")
+    readall = summary.get("tpgen-readall")
+    if readall is not None and readall["us_per_event"] is not None:
+        print(f"Target (TpGen ReadAllAsync): ≤ 0.2 µs of CPU per event: {'met' if readall['us_per_event'] <= 0.2 else 'NOT met'} "
+              f"({readall['us_per_event']:.3f} µs, median); 0 lost in every run: {'met' if readall['lost_max'] == 0 else 'NOT met'}.")
     return 0
 
 

@@ -25,7 +25,7 @@ Console.Error.WriteLine("ready");
 
 if (args[0] == "callback")
 {
-    // In place on the reading thread: the view reads the record where libbpf hands it over.
+    // In place on the reading thread: the view reads the record where the kernel wrote it in the ring buffer.
     drops.Run(
         onKfreeSkb: (in SkbDrops.KfreeSkb drop) =>
         {
@@ -60,7 +60,8 @@ else
     }
 }
 
-Console.WriteLine($"events={events} nosocket={noSocket} dropped={Math.Max(lost, drops.Statistics.Dropped)}");
+// Managed bytes allocated and gen0 collections over the whole run (start-up included), for the allocation per record.
+Console.WriteLine($"events={events} nosocket={noSocket} dropped={Math.Max(lost, drops.Statistics.Dropped)} allocated={GC.GetTotalAllocatedBytes(precise: true)} gen0={GC.CollectionCount(0)}");
 return 0;
 
 void Stop(PosixSignalContext context)

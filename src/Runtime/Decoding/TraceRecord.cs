@@ -10,12 +10,27 @@ namespace TpGen;
 /// </summary>
 public abstract class TraceRecord : ISpanFormattable, ITraceFormattable
 {
-    private readonly byte[] _record;
+    // Records are copied into blocks shared by the records a thread makes one after another, so
+    // an owned record costs one allocation (the object) and a share of a block, not two. A record
+    // kept alive keeps its block (at most BlockSize bytes) alive; records of more than
+    // LargeRecord bytes get an array of their own.
+    private const int BlockSize = 4096;
+    private const int LargeRecord = BlockSize / 8;
+
+    [ThreadStatic]
+    private static byte[]? t_block;
+    [ThreadStatic]
+    private static int t_used;
+
+    private readonly byte[] _buffer;
+    private readonly int _offset;
+    private readonly int _length;
 
     /// <summary>Copies <paramref name="record"/>; the subclass has checked it.</summary>
     protected TraceRecord(ReadOnlySpan<byte> record, in RecordHeader header)
     {
-        _record = record.ToArray();
+        (_buffer, _offset) = Copy(record);
+        _length = record.Length;
         Header = header;
     }
 
@@ -23,7 +38,7 @@ public abstract class TraceRecord : ISpanFormattable, ITraceFormattable
     public RecordHeader Header { get; }
 
     /// <summary>The raw tracepoint record, as the kernel wrote it (common fields first).</summary>
-    public ReadOnlySpan<byte> RawRecord => _record;
+    public ReadOnlySpan<byte> RawRecord => new(_buffer, _offset, _length);
 
     /// <summary>The event's system, e.g. <c>skb</c>.</summary>
     public abstract string SystemName { get; }
@@ -36,6 +51,26 @@ public abstract class TraceRecord : ISpanFormattable, ITraceFormattable
 
     /// <summary>The event's text, as the kernel's trace output shows it.</summary>
     public override string ToString() => TraceText.ToString(this);
+
+    private static (byte[] Buffer, int Offset) Copy(ReadOnlySpan<byte> record)
+    {
+        if (record.IsEmpty)
+            return (Array.Empty<byte>(), 0);
+        if (record.Length > LargeRecord)
+            return (record.ToArray(), 0);
+        // Eight-byte aligned, as the kernel's records are.
+        int size = (record.Length + 7) & ~7;
+        byte[]? block = t_block;
+        int offset = t_used;
+        if (block is null || offset + size > block.Length)
+        {
+            block = t_block = new byte[BlockSize];
+            offset = 0;
+        }
+        t_used = offset + size;
+        record.CopyTo(block.AsSpan(offset));
+        return (block, offset);
+    }
 
     string IFormattable.ToString(string? format, IFormatProvider? formatProvider) => ToString();
 

@@ -13,6 +13,9 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libbpf, EntryPoint = "bpf_map__set_initial_value")]
         internal static unsafe partial int MapSetInitialValue(nint map, byte* data, nuint size);
 
+        [LibraryImport(Libraries.Libbpf, EntryPoint = "bpf_map__max_entries")]
+        internal static partial uint MapMaxEntries(nint map);
+
         [LibraryImport(Libraries.Libbpf, EntryPoint = "bpf_map__value_size")]
         internal static partial uint MapValueSize(nint map);
 

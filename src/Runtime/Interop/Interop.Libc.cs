@@ -12,10 +12,14 @@ internal static partial class Interop
         internal static partial uint GetEffectiveUserId();
 
         internal const int ProtectionRead = 1;
+        internal const int ProtectionWrite = 2;
         internal const int MapShared = 1;
+        internal const int EpollControlAdd = 1;
         internal const int EpollControlModify = 3;
+        internal const int EpollCloseOnExec = 0x80000;
         internal const uint EpollIn = 0x001;
         internal const uint EpollEdgeTriggered = 1u << 31;
+        internal const int EINTR = 4;
 
         /// <summary>Maps <paramref name="length"/> bytes of a file (a BPF map) into memory; -1 (MAP_FAILED) on error.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "mmap", SetLastError = true)]
@@ -25,9 +29,21 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "munmap")]
         internal static partial int UnmapMemory(nint address, nuint length);
 
+        /// <summary>Creates an epoll instance; -1 on error.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "epoll_create1", SetLastError = true)]
+        internal static partial SafeFileDescriptorHandle EpollCreate(int flags);
+
         /// <summary>Changes how an epoll instance watches a descriptor.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "epoll_ctl", SetLastError = true)]
-        internal static unsafe partial int EpollControl(int epollFd, int operation, int fd, EpollEvent* ev);
+        internal static unsafe partial int EpollControl(SafeFileDescriptorHandle epollFd, int operation, int fd, EpollEvent* ev);
+
+        /// <summary>Waits up to <paramref name="timeoutMilliseconds"/> for events; the number ready, 0 on timeout, -1 on error.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "epoll_wait", SetLastError = true)]
+        internal static unsafe partial int EpollWait(SafeFileDescriptorHandle epollFd, EpollEvent* events, int maxEvents, int timeoutMilliseconds);
+
+        /// <summary>Closes a descriptor.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "close")]
+        internal static partial int Close(nint fd);
 
         /// <summary>The kernel's struct epoll_event (packed on x86_64, 12 bytes).</summary>
         [StructLayout(LayoutKind.Sequential, Pack = 4)]

@@ -22,7 +22,7 @@ internal sealed unsafe class BpfObject : IDisposable
     private readonly SafeBpfObjectHandle _object;
     private readonly List<SafeBpfLinkHandle> _links = new();
     private readonly SafeMemoryMappingHandle _counters;
-    private SafeRingBufferHandle? _ringBuffer;
+    private RingBufferReader? _ringBuffer;
 
     private BpfObject(SafeBpfObjectHandle bpfObject, SafeMemoryMappingHandle counters)
     {
@@ -87,46 +87,29 @@ internal sealed unsafe class BpfObject : IDisposable
         return loaded;
     }
 
-    public void OpenRingBuffer(delegate* unmanaged<nint, nint, nuint, int> sample, nint context)
+    /// <summary>Maps the ring buffer into this process for reading (<see cref="Poll"/>, <see cref="Consume"/>).</summary>
+    /// <exception cref="ProbeException">It could not be mapped or watched.</exception>
+    public void OpenRingBuffer()
     {
-        int fd = Interop.Libbpf.MapFileDescriptor(FindMap(_object, BpfEmitter.RingBufferMap, null));
-        _ringBuffer = Interop.Libbpf.RingBufferNew(fd, sample, context, 0);
-        if (_ringBuffer.IsInvalid)
-            throw new ProbeException(ProbeFailure.LoadFailed, $"libbpf could not open the ring buffer: {Error(Marshal.GetLastPInvokeError())}");
-        // Edge-triggered: the wait returns when the kernel wakes the reader (the ring passed its
-        // threshold) or the poll interval ends, not whenever a record is waiting. Level-triggered,
-        // a busy ring makes every wait return at once: a system call per few records.
-        var watch = new Interop.Libc.EpollEvent { Events = Interop.Libc.EpollIn | Interop.Libc.EpollEdgeTriggered, Data = 0 };
-        if (Interop.Libc.EpollControl(Interop.Libbpf.RingBufferEpollFileDescriptor(_ringBuffer), Interop.Libc.EpollControlModify, fd, &watch) != 0)
-            throw new ProbeException(ProbeFailure.LoadFailed, $"Could not set up waiting on the ring buffer: {Error(Marshal.GetLastPInvokeError())}");
+        nint map = FindMap(_object, BpfEmitter.RingBufferMap, null);
+        _ringBuffer = RingBufferReader.Open(Interop.Libbpf.MapFileDescriptor(map), Interop.Libbpf.MapMaxEntries(map));
     }
 
     /// <summary>
-    /// Waits up to <paramref name="timeoutMilliseconds"/> for a wakeup, then reads everything
-    /// waiting. Returns false when a handler failed (the caller rethrows its exception).
+    /// Waits up to <paramref name="timeoutMilliseconds"/> for a wakeup, then hands everything
+    /// waiting to <paramref name="sink"/>; returns how many records. An exception from the sink
+    /// propagates, with its record consumed.
     /// </summary>
     /// <exception cref="ProbeException">Waiting failed for another reason than a signal.</exception>
-    public bool Poll(int timeoutMilliseconds)
+    public long Poll(int timeoutMilliseconds, IRingBufferSink sink)
     {
-        int polled = Interop.Libbpf.RingBufferPoll(_ringBuffer!, timeoutMilliseconds);
-        if (polled < 0 && polled != -EINTR)
-            return Failed(polled, "waiting on the ring buffer");
-        // With batched wakeups a poll can time out with records waiting; consume reads them without a system call.
-        return Consume();
+        _ringBuffer!.Wait(timeoutMilliseconds);
+        // With batched wakeups a wait can time out with records waiting: they are read all the same.
+        return _ringBuffer.Consume(sink);
     }
 
-    /// <summary>Reads everything waiting, without a system call. Returns false when a handler failed.</summary>
-    public bool Consume()
-    {
-        int consumed = Interop.Libbpf.RingBufferConsume(_ringBuffer!);
-        return consumed >= 0 || Failed(consumed, "reading the ring buffer");
-    }
-
-    // libbpf returns the callback's -1 as EPERM-like -1; anything else is a real error.
-    private static bool Failed(int result, string what) =>
-        result == -1 ? false : throw new ProbeException(ProbeFailure.LoadFailed, $"Failed {what}: {Error(-result)}.");
-
-    private const int EINTR = 4;
+    /// <summary>Hands everything waiting to <paramref name="sink"/>, without a system call; returns how many records.</summary>
+    public long Consume(IRingBufferSink sink) => _ringBuffer!.Consume(sink);
 
     /// <summary>The kernel's count of records it could not reserve; read from shared memory, no system call.</summary>
     public long ReadDropped()

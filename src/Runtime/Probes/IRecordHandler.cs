@@ -21,6 +21,16 @@ public interface IRecordHandler
     /// Return false to have the probe set report it to <see cref="ProbeOptions.LostRecordsLog"/>.
     /// </summary>
     bool OnLost(long count);
+
+    /// <summary>
+    /// The reader has handed over every record that was waiting and is about to wait for more: the
+    /// place to flush output buffered across records (one write per pass over the ring buffer
+    /// instead of one per record). Called after a pass that delivered records or losses. By default
+    /// nothing happens.
+    /// </summary>
+    void OnDrained()
+    {
+    }
 }
 
 /// <summary>Turns a raw record into an owned one (for <c>ReadAllAsync</c>).</summary>

@@ -1,10 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 
 using System.Linq;
@@ -18,16 +15,14 @@ namespace TpGen.Probes;
 /// the reader that hands records to generated decoders. Disposing it detaches and frees
 /// everything (links, programs, maps, descriptors).
 /// </summary>
-public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
+public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable, IRingBufferSink
 {
     private readonly BpfObject _object;
     private readonly ProbeOptions _options;
     private readonly int[] _payloadOffsets;
     private readonly object _gate = new();
-    private GCHandle _self;
 
     private IRecordHandler? _handler;
-    private ExceptionDispatchInfo? _handlerError;
     private int _readerThread;
     private bool _reading;
     private bool _disposed;
@@ -84,8 +79,7 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
         var probes = new ProbeSet(definition, options, loaded, plan);
         try
         {
-            probes._self = GCHandle.Alloc(probes, GCHandleType.Normal);
-            loaded.OpenRingBuffer(&OnSample, GCHandle.ToIntPtr(probes._self));
+            loaded.OpenRingBuffer();
             return probes;
         }
         catch
@@ -105,20 +99,21 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
         BeginReading(handler);
         try
         {
-            // The loop makes no system call but the wait: the drop counter is read from shared memory.
+            // The loop makes no system call but the wait: records are read where the kernel wrote
+            // them, and the drop counter from shared memory.
             int timeout = Math.Max(1, (int)_options.PollInterval.TotalMilliseconds);
             while (!cancellationToken.IsCancellationRequested && !Volatile.Read(ref _disposed))
             {
-                if (!_object.Poll(timeout))
-                    ThrowHandlerError();
-                ReportDrops(handler);
+                long delivered = _object.Poll(timeout, this);
+                if (ReportDrops(handler) || delivered > 0)
+                    handler.OnDrained();
             }
             // Whatever arrived before the stop is still delivered.
             if (!Volatile.Read(ref _disposed))
             {
-                if (!_object.Consume())
-                    ThrowHandlerError();
-                ReportDrops(handler);
+                long delivered = _object.Consume(this);
+                if (ReportDrops(handler) || delivered > 0)
+                    handler.OnDrained();
             }
         }
         finally
@@ -145,29 +140,29 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
     /// </summary>
     public async IAsyncEnumerable<TraceRecord> ReadAllAsync(RecordContextDecoder decode, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var channel = Channel.CreateBounded<TraceRecord>(new BoundedChannelOptions(_options.ReadBufferCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        // Disposing stops a reader that waits for room in the channel, too.
+        // Disposing stops a reader that waits for room in the buffer, too.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
-        var writer = new ChannelHandler(channel.Writer, decode, stop.Token);
-        Task reader = RunAsync(writer, stop.Token).ContinueWith(
-            task => channel.Writer.TryComplete(task.Exception?.InnerException),
+        var batches = new RecordBatches(decode, _options.ReadBufferCapacity, stop.Token);
+        Task reader = RunAsync(batches, stop.Token).ContinueWith(
+            task => batches.Complete(task.Exception?.InnerException),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
-            await foreach (TraceRecord record in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                yield return record;
+            // Records come over from the reading thread a batch at a time (a pass over the ring
+            // buffer), so the two threads meet once per batch, not once per record.
+            await foreach (RecordBatch batch in batches.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                for (int i = 0; i < batch.Count; i++)
+                    yield return batch.Take(i);
+                batches.Recycle(batch);
+            }
         }
         finally
         {
             stop.Cancel();
             await reader.ConfigureAwait(false);
         }
-        await channel.Reader.Completion.ConfigureAwait(false);
+        await batches.Completion.ConfigureAwait(false);
     }
 
     /// <summary>Detaches every program and frees the object, its maps and the ring buffer.</summary>
@@ -211,7 +206,6 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
             _reading = true;
             _readerThread = Environment.CurrentManagedThreadId;
             _handler = handler;
-            _handlerError = null;
         }
     }
 
@@ -234,83 +228,37 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
         Aggregations.Dispose();
         _object.Dispose();
         _disposing.Dispose();
-        if (_self.IsAllocated)
-            _self.Free();
     }
 
-    private void ThrowHandlerError()
-    {
-        _handlerError?.Throw();
-        throw new ProbeException(ProbeFailure.LoadFailed, $"libbpf stopped reading the ring buffer of {Definition.Name} without a handler having failed.");
-    }
-
-    private void ReportDrops(IRecordHandler handler)
+    // Whether there were new drops to report.
+    private bool ReportDrops(IRecordHandler handler)
     {
         long dropped = _object.ReadDropped();
         long fresh = dropped - _droppedReported;
         if (fresh <= 0)
-            return;
+            return false;
         _droppedReported = dropped;
         if (!handler.OnLost(fresh))
             _options.LostRecordsLog?.WriteLine($"tpgen: {Definition.Name} lost {fresh} records: the ring buffer was full (raise ProbeOptions.RingBufferSize or read faster).");
+        return true;
     }
 
-    // libbpf calls this for each record, on the reading thread; exceptions must not cross into native code.
-    [UnmanagedCallersOnly]
-    private static int OnSample(nint context, nint data, nuint size)
-    {
-        var probes = (ProbeSet)GCHandle.FromIntPtr(context).Target!;
-        // After a handler failed, nothing more is handed out: the first exception is the one Run rethrows.
-        if (probes._handlerError is not null)
-            return -1;
-        try
-        {
-            return probes.Dispatch((byte*)data, (int)size);
-        }
-        catch (Exception e)
-        {
-            probes._handlerError = ExceptionDispatchInfo.Capture(e);
-            return -1; // stops this consume; Run rethrows
-        }
-    }
+    // The ring buffer reader calls this for each record, on the reading thread; an exception from the handler stops Run.
+    void IRingBufferSink.OnSample(byte* data, int size) => Dispatch(data, size);
 
-    private int Dispatch(byte* data, int size)
+    private void Dispatch(byte* data, int size)
     {
         if (size < RecordHeader.Size)
-            return 0;
+            return;
         RecordHeader header = Unsafe.ReadUnaligned<RecordHeader>(data);
         int offset = header.EventIndex < _payloadOffsets.Length ? _payloadOffsets[header.EventIndex] : RecordHeader.Size;
         if (size < offset)
-            return 0;
+            return;
         int length = (int)Math.Min(header.RecordSize, (uint)(size - offset));
         var record = new ReadOnlySpan<byte>(data + offset, length);
         _delivered++;
         if ((header.Flags & RecordFlags.Truncated) != 0)
             _truncated++;
         _handler!.OnRecord(record, header, new ReadOnlySpan<byte>(data + RecordHeader.Size, offset - RecordHeader.Size));
-        return 0;
-    }
-
-    /// <summary>Copies records into a channel for <see cref="ReadAllAsync(RecordContextDecoder, CancellationToken)"/>, waiting while it is full.</summary>
-    private sealed class ChannelHandler(ChannelWriter<TraceRecord> writer, RecordContextDecoder decode, CancellationToken stop) : IRecordHandler
-    {
-        public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header) => Write(decode(record, header, default));
-
-        public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> context) => Write(decode(record, header, context));
-
-        public bool OnLost(long count)
-        {
-            Write(new LostRecords(count));
-            return true;
-        }
-
-        private void Write(TraceRecord record)
-        {
-            while (!writer.TryWrite(record))
-            {
-                if (!writer.WaitToWriteAsync(stop).AsTask().GetAwaiter().GetResult())
-                    return;
-            }
-        }
     }
 }

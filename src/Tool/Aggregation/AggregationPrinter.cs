@@ -19,12 +19,15 @@ internal sealed class AggregationPrinter
     private readonly TextWriter _output;
     private readonly bool _json;
     private readonly bool _named;
+    private readonly AggregationKeyText _keys;
 
     /// <param name="output">Where to print.</param>
     /// <param name="json">JSON rather than text.</param>
     /// <param name="named">Whether there are several aggregations, so each is printed with its name (<c>@events[...]</c>), as bpftrace names maps.</param>
-    public AggregationPrinter(TextWriter output, bool json, bool named)
+    /// <param name="keys">Shows key parts read from address fields as the event's text shows them.</param>
+    public AggregationPrinter(TextWriter output, bool json, bool named, AggregationKeyText keys)
     {
+        _keys = keys;
         _output = output;
         _json = json;
         _named = named;
@@ -63,7 +66,7 @@ internal sealed class AggregationPrinter
     }
 
     // "" for no key, "[sshd, NO_SOCKET]" otherwise; a stack prints on lines of its own, as bpftrace's kstack.
-    private static string Key(AggregationKey key) => key.Count == 0 ? "" : "[" + key + "]";
+    private string Key(AggregationKey key) => key.Count == 0 ? "" : "[" + string.Join(", ", key.Select(p => _keys.Address(p) ?? p.ToString())) + "]";
 
     private static string Value(AggregationSnapshot snapshot, AggregationEntry entry) => snapshot.Aggregation.Kind switch
     {
@@ -120,7 +123,7 @@ internal sealed class AggregationPrinter
         _output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    private static string JsonKey(AggregationKeyValue part) => part.Stack is { } stack ? string.Join(";", stack.Frames) : part.ToString();
+    private string JsonKey(AggregationKeyValue part) => part.Stack is { } stack ? string.Join(";", stack.Frames) : _keys.Address(part) ?? part.ToString();
 
     private static void WriteJsonValue(Utf8JsonWriter json, AggregationSnapshot snapshot, AggregationEntry entry)
     {

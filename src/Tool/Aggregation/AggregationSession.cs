@@ -77,7 +77,7 @@ internal static class AggregationSession
         error.WriteLine($"tpgen trace: tracing {string.Join(", ", probes.Definition.Probes.Select(p => p.FullName).Take(8))}{(probes.Definition.Probes.Count > 8 ? $" and {probes.Definition.Probes.Count - 8} more" : "")}" +
             $"{(filter is null ? "" : " where " + filter)}, aggregating in the kernel; Ctrl-C to stop.");
 
-        var printer = new AggregationPrinter(output, json, named: probes.Aggregations.Count > 1);
+        var printer = new AggregationPrinter(output, json, named: probes.Aggregations.Count > 1, new AggregationKeyText(probes.Definition));
         var started = Stopwatch.StartNew();
         long counted = 0;
         while (!stop.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using TpGen.Schema;
 using TpGen.Tests.Support;
@@ -186,6 +187,31 @@ public sealed class DecoderTests
         Assert.Equal((ushort)0x86dd, owned.Protocol);
         Assert.Equal(("skb", "kfree_skb"), (owned.SystemName, owned.EventName));
         Assert.Throws<TraceRecordException>(() => new SkbProbes.KfreeSkbRecord(new byte[3]));
+    }
+
+    [Fact]
+    public void OwnedRecordsMadeOneAfterAnother_EachKeepItsOwnBytes()
+    {
+        // Owned records share blocks for their bytes: thousands of them span many blocks, and
+        // one of a payload too large to share gets its own.
+        var owned = new List<SkbProbes.KfreeSkbRecord>();
+        byte[] bytes = Record("skb", "kfree_skb").Build();
+        for (int i = 0; i < 5000; i++)
+        {
+            byte[] next = Record("skb", "kfree_skb").Set("protocol", i & 0xffff).Set("skbaddr", 0x1000 + i).Build();
+            owned.Add(new SkbProbes.KfreeSkbRecord(next));
+        }
+        byte[] large = Record("irq", "irq_handler_entry").String("name", new string('x', 1000)).Build();
+        NetProbes.IrqHandlerEntryRecord big = NetProbes.IrqHandlerEntry.Read(large).ToRecord();
+        Array.Clear(large);
+
+        for (int i = 0; i < owned.Count; i++)
+        {
+            Assert.Equal((ushort)(i & 0xffff), owned[i].Protocol);
+            Assert.Equal((ulong)(0x1000 + i), owned[i].Skbaddr);
+            Assert.Equal(bytes.Length, owned[i].RawRecord.Length);
+        }
+        Assert.Equal(new string('x', 1000), big.Name);
     }
 
     [Fact]

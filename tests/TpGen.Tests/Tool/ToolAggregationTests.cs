@@ -141,6 +141,30 @@ public sealed class ToolAggregationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task CountByCallSite_NamesEachKeyAsTheKernelsTextDoes_WithSymbolsOfKallsyms()
+    {
+        KernelFacility.RequireBpf();
+        using RunningProgram trace = ToolRunner.Start("trace", "kmem:kmalloc", "--count-by", "call_site", "--duration", "3");
+        await trace.TracingAsync();
+        for (int i = 0; i < 5; i++)
+            System.Diagnostics.Process.Start("true")!.WaitForExit();
+        ProgramResult result = trace.Finish();
+
+        output.WriteLine(result.Output + result.Error);
+        Assert.Equal(0, result.ExitCode);
+        // %pS, as kmem:kmalloc's print fmt shows call_site: symbol+0xoffset/0xsize, never a number.
+        string[] keys = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(keys);
+        var kallsyms = File.ReadLines("/proc/kallsyms").Select(line => line.Split(' ', '\t')[2]).ToHashSet(StringComparer.Ordinal);
+        foreach (string key in keys)
+        {
+            Match named = Regex.Match(key, @"^@\[([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+\]: \d+$");
+            Assert.True(named.Success, $"not a symbol key: {key}");
+            Assert.Contains(named.Groups[1].Value, kallsyms);
+        }
+    }
+
+    [Fact]
     public async Task AMapTooSmallForItsKeys_CountsWhatDidNotFit_AndSaysSo()
     {
         KernelFacility.RequireBpf();
