@@ -260,10 +260,6 @@ public sealed class AggregationPlan
                 valueSigned |= Relocation.Relocator.IsSigned(field);
             }
         }
-        else if (spec.Latency is not null)
-        {
-            valueSigned = false;
-        }
 
         int buckets = spec.Kind switch
         {
