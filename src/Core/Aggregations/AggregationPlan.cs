@@ -260,10 +260,6 @@ public sealed class AggregationPlan
                 valueSigned |= Relocation.Relocator.IsSigned(field);
             }
         }
-        else if (spec.Latency is not null)
-        {
-            valueSigned = false;
-        }
 
         int buckets = spec.Kind switch
         {
@@ -284,15 +280,15 @@ public sealed class AggregationPlan
     private static int LinearBuckets(AggregationSpec spec)
     {
         if (spec.Step <= 0)
-            throw new AggregationException(spec.Name, $"a linear histogram's step must be at least 1, not {spec.Step}");
+            throw new AggregationException(spec.Name, $"a linear histogram's step must be at least 1, not {Number(spec.Step)}");
         if (spec.Max <= spec.Min)
-            throw new AggregationException(spec.Name, $"a linear histogram's maximum ({spec.Max}) must be above its minimum ({spec.Min})");
+            throw new AggregationException(spec.Name, $"a linear histogram's maximum ({Number(spec.Max)}) must be above its minimum ({Number(spec.Min)})");
         decimal width = (decimal)spec.Max - spec.Min;
         if (width % spec.Step != 0)
-            throw new AggregationException(spec.Name, $"a linear histogram's maximum minus its minimum ({width}) must be a multiple of its step ({spec.Step})");
+            throw new AggregationException(spec.Name, $"a linear histogram's maximum minus its minimum ({width.ToString(CultureInfo.InvariantCulture)}) must be a multiple of its step ({Number(spec.Step)})");
         decimal buckets = width / spec.Step + 2;
         if (buckets > MaxBuckets)
-            throw new AggregationException(spec.Name, $"({spec.Max} - {spec.Min}) / {spec.Step} makes {buckets - 2} buckets; at most {MaxBuckets - 2}: take a larger step");
+            throw new AggregationException(spec.Name, $"({Number(spec.Max)} - {Number(spec.Min)}) / {Number(spec.Step)} makes {(buckets - 2).ToString(CultureInfo.InvariantCulture)} buckets; at most {MaxBuckets - 2}: take a larger step");
         return (int)buckets;
     }
 

@@ -119,7 +119,7 @@ public static class Relocator
         return !runningSigned && running.Size < built.Size;
     }
 
-    private static bool IsNumber(FieldSpec field) => field.Kind is FieldKind.Scalar or FieldKind.Enum or FieldKind.Pointer or FieldKind.Bool;
+    internal static bool IsNumber(FieldSpec field) => field.Kind is FieldKind.Scalar or FieldKind.Enum or FieldKind.Pointer or FieldKind.Bool;
 
     private static bool IsArray(FieldSpec field) => field.Kind is FieldKind.FixedArray or FieldKind.CharArray;
 

@@ -91,9 +91,7 @@ public static class SchemaUnion
     // The type that holds both kernels' values: the wider, or a signed type wide enough for an unsigned one.
     private static FieldSpec Widen(FieldSpec current, FieldSpec other, string kernel, List<string> conflicts)
     {
-        bool currentNumber = current.Kind is FieldKind.Scalar or FieldKind.Enum or FieldKind.Pointer or FieldKind.Bool;
-        bool otherNumber = other.Kind is FieldKind.Scalar or FieldKind.Enum or FieldKind.Pointer or FieldKind.Bool;
-        if (currentNumber && otherNumber)
+        if (Relocator.IsNumber(current) && Relocator.IsNumber(other))
         {
             bool currentSigned = Relocator.IsSigned(current), otherSigned = Relocator.IsSigned(other);
             if (currentSigned == otherSigned)

@@ -138,7 +138,8 @@ public sealed unsafe class Aggregation
             {
                 if (cpuCount == 0)
                     continue;
-                if (!any || Kind == AggregationKind.Min == Below(value, extreme))
+                // A minimum keeps a value below the extreme so far, a maximum one that is not below it.
+                if (!any || (Kind == AggregationKind.Min) == Below(value, extreme))
                     extreme = value;
                 any = true;
                 continue;
@@ -162,6 +163,7 @@ public sealed unsafe class Aggregation
 public sealed unsafe class AggregationSet : IReadOnlyList<Aggregation>
 {
     private readonly Aggregation[] _aggregations;
+    private readonly object _gate = new();
     private bool _disposed;
 
     internal AggregationSet(string probeSet, AggregationPlan plan, AggregationMaps? maps, IReadOnlyList<EventLayout> layouts, IReadOnlyList<string> eventNames)
@@ -207,7 +209,7 @@ public sealed unsafe class AggregationSet : IReadOnlyList<Aggregation>
 
     internal void Dispose()
     {
-        lock (this)
+        lock (_gate)
         {
             if (_disposed)
                 return;

@@ -82,15 +82,22 @@ public sealed class EventLayout
     /// <param name="name">The event's name.</param>
     /// <param name="descriptions">The build's descriptions of the event in tracefs format, one per kernel, the first leading.</param>
     /// <param name="kernels">The kernels' names, in the same order.</param>
+    /// <exception cref="ArgumentException">No descriptions, or not one per kernel.</exception>
     /// <exception cref="TraceRecordException">A description does not parse (it was written by the generator, so this means a damaged assembly).</exception>
     public static EventLayout ForBuild(string system, string name, IReadOnlyList<string> descriptions, IReadOnlyList<string> kernels)
     {
         TracepointSchema built = BuiltSchema(system, name, descriptions, kernels);
         TracepointSchema first = Parse(system, name, descriptions[0]);
-        return Relocate(Relocator.Relocate(built, first), asBuilt: true);
+        return Relocate(Relocator.Relocate(built, first), buildsOwn: true);
     }
 
     /// <summary>The schema a build generated its types from: the union of its kernels' descriptions.</summary>
+    /// <param name="system">The event's system.</param>
+    /// <param name="name">The event's name.</param>
+    /// <param name="descriptions">The build's descriptions of the event in tracefs format, one per kernel, the first leading.</param>
+    /// <param name="kernels">The kernels' names, in the same order.</param>
+    /// <exception cref="ArgumentException">No descriptions, or not one per kernel.</exception>
+    /// <exception cref="TraceRecordException">A description does not parse.</exception>
     public static TracepointSchema BuiltSchema(string system, string name, IReadOnlyList<string> descriptions, IReadOnlyList<string> kernels)
     {
         if (descriptions.Count == 0 || descriptions.Count != kernels.Count)
@@ -104,10 +111,10 @@ public sealed class EventLayout
     }
 
     /// <summary>The layout that reads a running kernel's records with a build's types, from their relocation.</summary>
-    public static EventLayout Relocate(EventRelocation relocation) => Relocate(relocation, asBuilt: false);
+    public static EventLayout Relocate(EventRelocation relocation) => Relocate(relocation, buildsOwn: false);
 
     /// <summary>The layout of records described by <paramref name="schema"/>, read with types generated from that same schema.</summary>
-    public static EventLayout Of(TracepointSchema schema) => Relocate(Relocator.Relocate(schema, schema), asBuilt: true);
+    public static EventLayout Of(TracepointSchema schema) => Relocate(Relocator.Relocate(schema, schema), buildsOwn: true);
 
     /// <summary>A layout in which every field is absent: for an optional event the running kernel does not have.</summary>
     public static EventLayout Absent(TracepointSchema built)
@@ -119,7 +126,8 @@ public sealed class EventLayout
         return new EventLayout(built.FixedSize, slots, names, null, null, null, asBuilt: false);
     }
 
-    private static EventLayout Relocate(EventRelocation relocation, bool asBuilt)
+    // buildsOwn: the layout of the kernel the build was generated from, which keeps no relocation to report.
+    private static EventLayout Relocate(EventRelocation relocation, bool buildsOwn)
     {
         var slots = new FieldSlot[relocation.Fields.Count];
         var names = new string[slots.Length];
@@ -142,7 +150,7 @@ public sealed class EventLayout
             }
         }
         bool same = translations is null && relocation.Fields.All(f => f.Kind == FieldRelocationKind.Same);
-        return new EventLayout(relocation.Running.FixedSize, slots, names, translations, valueNames, asBuilt ? null : relocation, same);
+        return new EventLayout(relocation.Running.FixedSize, slots, names, translations, valueNames, buildsOwn ? null : relocation, same);
     }
 
     private static FieldSlot SlotOf(FieldRelocation field)

@@ -19,9 +19,9 @@ namespace TpGen.Files;
 public sealed class ProbeSetFile : IDisposable
 {
     private readonly TraceDataFile _file;
-    private readonly (int Index, EventLayout Layout)?[] _byId;
+    private readonly int?[] _byId;
 
-    private ProbeSetFile(TraceDataFile file, ProbeSetDefinition definition, IReadOnlyList<EventLayout> layouts, ProbeSetRelocation relocation, (int, EventLayout)?[] byId)
+    private ProbeSetFile(TraceDataFile file, ProbeSetDefinition definition, IReadOnlyList<EventLayout> layouts, ProbeSetRelocation relocation, int?[] byId)
     {
         _file = file;
         Definition = definition;
@@ -56,7 +56,7 @@ public sealed class ProbeSetFile : IDisposable
         {
             var layouts = new EventLayout[definition.Probes.Count];
             var events = new List<EventAttachment>(layouts.Length);
-            var byId = new List<(int Index, EventLayout Layout)?>();
+            var byId = new List<int?>();
             for (int i = 0; i < layouts.Length; i++)
             {
                 ProbeDefinition probe = definition.Probes[i];
@@ -75,7 +75,7 @@ public sealed class ProbeSetFile : IDisposable
                 events.Add(new EventAttachment(probe, relocation, layouts[i], null));
                 while (byId.Count <= fileEvent.Id)
                     byId.Add(null);
-                byId[fileEvent.Id] = (i, layouts[i]);
+                byId[fileEvent.Id] = i;
             }
             return new ProbeSetFile(file, definition, layouts, new ProbeSetRelocation(definition.Name, events), byId.ToArray());
         }
@@ -125,8 +125,8 @@ public sealed class ProbeSetFile : IDisposable
     private RecordHeader? Header(in TraceFileRecord record)
     {
         int id = record.EventId;
-        if ((uint)id >= (uint)_byId.Length || _byId[id] is not { } target)
+        if ((uint)id >= (uint)_byId.Length || _byId[id] is not { } index)
             return null;
-        return new RecordHeader(record.Timestamp, (uint)record.Cpu, (ushort)target.Index, RecordFlags.None, (uint)record.ProcessId, (uint)record.Data.Length);
+        return new RecordHeader(record.Timestamp, (uint)record.Cpu, (ushort)index, RecordFlags.None, (uint)record.ProcessId, (uint)record.Data.Length);
     }
 }

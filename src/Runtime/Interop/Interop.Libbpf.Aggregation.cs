@@ -21,13 +21,4 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libbpf, EntryPoint = "bpf_map_delete_elem", SetLastError = true)]
         internal static unsafe partial int MapDeleteElement(int fd, void* key);
     }
-
-    internal static partial class Libc
-    {
-        internal const int DuplicateWithCloseOnExec = 1030; // F_DUPFD_CLOEXEC
-
-        /// <summary>fcntl(fd, F_DUPFD_CLOEXEC, 0): a descriptor of one's own for a map the BPF object also holds.</summary>
-        [LibraryImport(Libraries.Libc, EntryPoint = "fcntl", SetLastError = true)]
-        internal static partial int Duplicate(int fd, int command, int lowest);
-    }
 }

@@ -15,7 +15,6 @@ internal static partial class Interop
         internal const int ProtectionWrite = 2;
         internal const int MapShared = 1;
         internal const int EpollControlAdd = 1;
-        internal const int EpollControlModify = 3;
         internal const int EpollCloseOnExec = 0x80000;
         internal const uint EpollIn = 0x001;
         internal const uint EpollEdgeTriggered = 1u << 31;
@@ -40,6 +39,12 @@ internal static partial class Interop
         /// <summary>Waits up to <paramref name="timeoutMilliseconds"/> for events; the number ready, 0 on timeout, -1 on error.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "epoll_wait", SetLastError = true)]
         internal static unsafe partial int EpollWait(SafeFileDescriptorHandle epollFd, EpollEvent* events, int maxEvents, int timeoutMilliseconds);
+
+        internal const int DuplicateWithCloseOnExec = 1030; // F_DUPFD_CLOEXEC
+
+        /// <summary>fcntl(fd, F_DUPFD_CLOEXEC, 0): a descriptor of one's own for a map the BPF object also holds.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "fcntl", SetLastError = true)]
+        internal static partial int Duplicate(int fd, int command, int lowest);
 
         /// <summary>Closes a descriptor.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "close")]

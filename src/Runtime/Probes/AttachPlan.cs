@@ -170,9 +170,6 @@ internal sealed partial class AttachPlan
         entry[4] = flags;
     }
 
-    /// <summary>The filters of the probe set, as the emitter saw them (parsed against the build's schemas).</summary>
-    public IReadOnlyList<FilterExpr?> Filters => _filters;
-
     private static TracepointSchema Built(ProbeDefinition probe)
     {
         try

@@ -9,6 +9,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using TpGen.Probes;
+using TpGen.Schema;
 using TpGen.Tool.Events;
 
 namespace TpGen.Tool.Aggregation;
@@ -26,7 +27,7 @@ internal sealed record ListenAddress(string Host, int Port)
             host = host.Substring(1, host.Length - 2);
         if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535
             || !(IPAddress.TryParse(host, out _) || Uri.CheckHostName(host) == UriHostNameType.Dns))
-            throw new UsageException($"--listen takes ADDRESS:PORT, e.g. 127.0.0.1:9464 or [::1]:9464, not '{text}'");
+            throw new UsageException($"--listen takes ADDRESS:PORT, e.g. 127.0.0.1:9464 or [::1]:9464, not '{TraceNames.Printable(text)}'");
         return new ListenAddress(host, port);
     }
 
