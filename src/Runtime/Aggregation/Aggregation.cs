@@ -53,7 +53,12 @@ public sealed unsafe class Aggregation
     /// <exception cref="ObjectDisposedException">The probe set was disposed.</exception>
     public AggregationSnapshot Read() => ReadCore(reset: false);
 
-    /// <summary>Every key and its value now, removing each as it is read, so the next read starts from zero and no event is counted twice or lost between the two.</summary>
+    /// <summary>
+    /// Every key and its value now, removing each as it is read, so the next read starts from zero and
+    /// no event is counted twice. An event the kernel counts into a key in the instant that key is
+    /// read and removed can be lost with it (the BPF side adds in place); for exact totals, read
+    /// without resetting and take differences.
+    /// </summary>
     /// <exception cref="ObjectDisposedException">The probe set was disposed.</exception>
     public AggregationSnapshot ReadAndReset() => ReadCore(reset: true);
 
