@@ -45,7 +45,7 @@ public sealed class Aggregation<TKey, TValue>
     /// <exception cref="ObjectDisposedException">The probe set was disposed.</exception>
     public AggregationSnapshot<TKey, TValue> Read() => Typed(Untyped.Read());
 
-    /// <summary>Every key and its value now, removed as read: the next read starts from zero, and no event is lost between the two.</summary>
+    /// <summary>Every key and its value now, removed as read: the next read starts from zero (see <see cref="Aggregation.ReadAndReset"/> for the one race it has).</summary>
     /// <exception cref="ObjectDisposedException">The probe set was disposed.</exception>
     public AggregationSnapshot<TKey, TValue> ReadAndReset() => Typed(Untyped.ReadAndReset());
 
