@@ -121,7 +121,9 @@ public sealed class KernelSymbols
         int next = index + 1;
         while (next < _addresses.Length && _addresses[next] == _addresses[index])
             next++;
-        if (next >= _addresses.Length)
+        // The last symbol of the kernel image or of a module does not reach the next one: between
+        // them is no code (the kernel prints such an address as a number, and so does this).
+        if (next >= _addresses.Length || _modules[next] != _modules[index])
             return false;
         name = _names[index];
         offset = address - _addresses[index];

@@ -126,7 +126,7 @@ internal static class ReportSession
                     commands[pid] = command;
                 }
                 var header = new RecordHeader(record.Timestamp, (uint)record.Cpu, (ushort)eventIndex, RecordFlags.None, (uint)pid, (uint)record.Data.Length);
-                output.OnRecord(record.Data, header, command);
+                output.OnRecordedRecord(record.Data, header, command);
             }
             if (request.Mode == TraceMode.Count)
                 output.WriteCounts();

@@ -80,12 +80,26 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
 
     public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> context)
     {
-        if (Printed >= _limit || header.EventIndex >= _events.Length)
+        if (header.EventIndex >= _events.Length)
             return;
-        FieldPrinter values = _events[header.EventIndex];
         var recordContext = new RecordContext(context, _layouts?[header.EventIndex].Context);
         // The command name leads the context (the trace's probe set always asks for it).
         ReadOnlySpan<byte> command = recordContext.HasCommand ? context.Slice(recordContext.Layout.CommandOffset, 16) : default;
+        Write(record, header, command, recordContext);
+    }
+
+    /// <summary>A record of a recording (<c>tpgen report</c>): no context; the command name from the file's saved command lines.</summary>
+    public void OnRecordedRecord(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command)
+    {
+        if (header.EventIndex < _events.Length)
+            Write(record, header, command, new RecordContext(default, null));
+    }
+
+    private void Write(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, scoped in RecordContext recordContext)
+    {
+        if (Printed >= _limit)
+            return;
+        FieldPrinter values = _events[header.EventIndex];
         if (_pcap is not null && recordContext.HasPacket)
             WritePacket(record, header, recordContext);
         switch (_mode)
