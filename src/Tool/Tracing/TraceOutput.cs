@@ -97,7 +97,7 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
 
     private void Write(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> command, scoped in RecordContext recordContext)
     {
-        if (Printed >= _limit)
+        if (Printed >= _limit || OutputClosed)
             return;
         FieldPrinter values = _events[header.EventIndex];
         if (_pcap is not null && recordContext.HasPacket)
@@ -105,10 +105,24 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
         switch (_mode)
         {
             case TraceMode.Text:
-                WriteLine(record, header, command, values, recordContext);
+                try
+                {
+                    WriteLine(record, header, command, values, recordContext);
+                }
+                catch (IOException)
+                {
+                    Closed();
+                }
                 break;
             case TraceMode.Json:
-                WriteJson(record, header, command, values, recordContext);
+                try
+                {
+                    WriteJson(record, header, command, values, recordContext);
+                }
+                catch (IOException)
+                {
+                    Closed();
+                }
                 break;
             default:
                 string key;
@@ -171,14 +185,49 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
             _text.WriteLine($"{(row.Key.Length == 0 ? "\"\"" : row.Key)} {row.Value}");
     }
 
+    /// <summary>Whether the reader of standard output went away (a pipe into <c>head</c>): tracing stops, quietly, as bpftrace does.</summary>
+    public bool OutputClosed { get; private set; }
+
+    /// <summary>
+    /// Once per pass over the ring buffer: what the pass printed goes out in one write, so a pipe
+    /// (<c>| grep</c>, <c>| head</c>) or a file under <c>tail -f</c> sees each event as it comes, not at exit.
+    /// </summary>
+    public void OnDrained()
+    {
+        if (_mode == TraceMode.Count || OutputClosed)
+            return;
+        try
+        {
+            _text.Flush();
+            _stream.Flush();
+        }
+        catch (IOException)
+        {
+            Closed();
+        }
+    }
+
+    private void Closed()
+    {
+        OutputClosed = true;
+        _stop.Cancel();
+    }
+
     public void Dispose()
     {
         if (_disposed)
             return;
         _disposed = true;
-        _json?.Flush();
-        _json?.Dispose();
-        _text.Flush();
+        try
+        {
+            _json?.Flush();
+            _json?.Dispose();
+            _text.Flush();
+        }
+        catch (IOException)
+        {
+            OutputClosed = true;
+        }
     }
 
     // The kernel's trace line: task-pid, [cpu], seconds.microseconds (rounded, as the kernel's

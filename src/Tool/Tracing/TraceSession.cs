@@ -75,7 +75,7 @@ internal static class TraceSession
         error.WriteLine($"tpgen trace: tracing {string.Join(", ", schemas.Select(s => s.FullName).Take(8))}{(schemas.Count > 8 ? $" and {schemas.Count - 8} more" : "")}{(request.Filter is null ? "" : " where " + request.Filter)}; Ctrl-C to stop.");
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldPrinter(s)).ToArray(), request.CountBy, request.Limit, stop, Console.OpenStandardOutput(), error);
+        var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldPrinter(s)).ToArray(), request.CountBy, request.Limit, stop, StandardOutput(), error);
         output.UseContext(probes.Layouts, pcap);
         try
         {
@@ -94,4 +94,9 @@ internal static class TraceSession
             error.WriteLine($"tpgen trace: {pcap.Written} packets on {pcap.Interfaces} interface(s) written to {context.PcapPath}{(pcap.Skipped > 0 ? $"; {pcap.Skipped} not IP, or not read, left out" : "")}");
         return ExitCodes.Success;
     }
+
+    // Standard output as a plain file stream: the console's stream ignores EPIPE, so a trace piped
+    // into head would go on after head has gone; a write to this one fails, and tracing stops.
+    private static Stream StandardOutput() =>
+        new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
 }
