@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
+using System.Threading.Tasks;
 using DropWatch;
 using TpGen.Probes;
 
@@ -64,15 +65,12 @@ try
     {
         using FlowDrops flows = FlowDrops.Attach(options);
         Console.Error.WriteLine($"dropwatch: watching skb:kfree_skb by flow{(duration is null ? " until Ctrl-C" : $" for {duration} s")}...");
-        if (demo)
-            _ = Demo.SendToClosedPortAsync(stop.Token);
-        FlowCounts.Run(flows, stop.Token);
+        FlowCounts.Run(flows, ReadingToken(demo ? Demo.SendToClosedPortAsync(stop.Token) : null));
         return 0;
     }
     using SkbDrops drops = SkbDrops.Attach(options);
     Console.Error.WriteLine($"dropwatch: watching skb:kfree_skb and skb:consume_skb{(duration is null ? " until Ctrl-C" : $" for {duration} s")}...");
-    if (demo)
-        _ = Demo.SendToClosedPortAsync(stop.Token);
+    CancellationToken reading = ReadingToken(demo ? Demo.SendToClosedPortAsync(stop.Token) : null);
 
     // Counting happens in place on the reading thread: no copies, no allocations per packet.
     var byReason = new long[1024];
@@ -88,7 +86,7 @@ try
                 otherReasons[reason] = otherReasons.GetValueOrDefault(reason) + 1;
         },
         onConsumeSkb: (in SkbDrops.ConsumeSkb _) => consumed++,
-        cancellationToken: stop.Token);
+        cancellationToken: reading);
 
     var rows = byReason.Select((count, reason) => (Reason: (uint)reason, Count: count)).Where(row => row.Count > 0)
         .Concat(otherReasons.Select(pair => (Reason: pair.Key, Count: pair.Value)))
@@ -109,4 +107,15 @@ catch (ProbeException e)
 {
     Console.Error.WriteLine("dropwatch: " + e.Message);
     return 1;
+}
+
+// Reading stops when asked; with the demo, only after its sender has stopped and a moment has
+// passed for its last drops to be read, so every datagram it sent is counted.
+CancellationToken ReadingToken(Task? sending)
+{
+    if (sending is null)
+        return stop.Token;
+    var reading = new CancellationTokenSource();
+    stop.Token.Register(() => sending.ContinueWith(_ => reading.CancelAfter(TimeSpan.FromMilliseconds(200)), TaskScheduler.Default));
+    return reading.Token;
 }
