@@ -146,6 +146,8 @@ public sealed partial class InjectionTests(ITestOutputHelper output)
         "bpf_ringbuf_reserve", "bpf_ringbuf_submit", "bpf_ringbuf_query", "bpf_map_lookup_elem",
         "bpf_ktime_get_ns", "bpf_get_smp_processor_id", "bpf_get_current_pid_tgid", "bpf_get_current_comm",
         "bpf_probe_read_kernel", "bpf_probe_read_kernel_str",
+        // Context captures: the cgroup id, and user strings at the addresses syscall records hold.
+        "bpf_get_current_cgroup_id", "bpf_probe_read_user", "bpf_probe_read_user_str",
     ];
 
     [Fact]
@@ -166,12 +168,16 @@ public sealed partial class InjectionTests(ITestOutputHelper output)
                 string helper = call.Groups["helper"].Value;
                 called.Add(helper);
                 Assert.True(AllowedHelpers.Contains(helper), $"{seed}: the BPF calls {helper}");
+                // Copies from the record (a tracepoint's ctx, a tp_btf program's arguments), or, for
+                // context captures, through the pointers of member chains and the packet that the
+                // template code follows with offsets the runtime resolves by name: never an address
+                // the event's text could name.
                 if (helper is "bpf_probe_read_kernel" or "bpf_probe_read_kernel_str")
-                    Assert.Matches(@"^\(__u8 \*\)ctx \+ ", call.Groups["source"].Value);
+                    Assert.Matches(@"^(\(__u8 \*\)ctx \+ |ctx\)|\(__u8 \*\)pointer \+ |\(void \*\)from\))", call.Groups["source"].Value);
             }
             // Helper ids in the table: the same set, by number, so no helper hides behind another name.
             foreach (Match id in HelperId().Matches(source))
-                Assert.Contains(int.Parse(id.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), new[] { 1, 5, 8, 14, 16, 113, 115, 131, 132, 134 });
+                Assert.Contains(int.Parse(id.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), new[] { 1, 5, 8, 14, 16, 80, 112, 113, 114, 115, 131, 132, 134 });
         }
         output.WriteLine($"{events} events; helpers called: {string.Join(", ", called)}");
         Assert.True(events >= FormatMutations.FixtureSeeds.Length, $"only {events} events read");
