@@ -1,7 +1,5 @@
 using System;
 using System.CommandLine;
-using System.Runtime.InteropServices;
-using System.Threading;
 using TpGen.Tool.Events;
 using TpGen.Tool.Recording;
 
@@ -44,26 +42,8 @@ internal static class RecordCommand
                 seconds is null ? null : TimeSpan.FromSeconds(seconds.Value),
                 kilobytes);
 
-            using var stop = new CancellationTokenSource();
-            ConsoleCancelEventHandler interrupt = (_, e) =>
-            {
-                e.Cancel = true;
-                stop.Cancel();
-            };
-            Console.CancelKeyPress += interrupt;
-            using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            });
-            try
-            {
-                return RecordSession.Run(request, Console.Error, stop.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= interrupt;
-            }
+            using var stop = new StopSignals();
+            return RecordSession.Run(request, Console.Error, stop.Token);
         }));
         return command;
     }

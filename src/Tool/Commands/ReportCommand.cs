@@ -1,6 +1,5 @@
 using System;
 using System.CommandLine;
-using System.Threading;
 using TpGen.Tool.Recording;
 using TpGen.Tool.Tracing;
 
@@ -35,22 +34,9 @@ internal static class ReportCommand
                 parse.GetValue(filter),
                 countField is not null ? TraceMode.Count : parse.GetValue(output) == "json" ? TraceMode.Json : TraceMode.Text,
                 countField);
-            using var stop = new CancellationTokenSource();
-            ConsoleCancelEventHandler interrupt = (_, e) =>
-            {
-                e.Cancel = true;
-                stop.Cancel();
-            };
-            Console.CancelKeyPress += interrupt;
-            try
-            {
-                using var progress = new ConsoleProgress(Console.Error);
-                return ReportSession.Run(request, Console.Error, progress, stop.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= interrupt;
-            }
+            using var stop = new StopSignals();
+            using var progress = new ConsoleProgress(Console.Error);
+            return ReportSession.Run(request, Console.Error, progress, stop.Token);
         }));
         return command;
     }

@@ -1,7 +1,5 @@
 using System;
 using System.CommandLine;
-using System.Runtime.InteropServices;
-using System.Threading;
 using TpGen.Tool.Aggregation;
 using TpGen.Tool.Events;
 
@@ -36,28 +34,10 @@ internal static class ServeCommand
             AggregationRequest request = aggregation.Read(parse)
                 ?? throw new UsageException("tpgen serve publishes aggregations: add --count-by, --sum, --min, --max, --hist or --latency");
             ListenAddress address = ListenAddress.Parse(parse.GetValue(listen)!);
-            using var stop = new CancellationTokenSource();
-            ConsoleCancelEventHandler interrupt = (_, e) =>
-            {
-                e.Cancel = true;
-                stop.Cancel();
-            };
-            Console.CancelKeyPress += interrupt;
-            using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            });
-            try
-            {
-                using var progress = new ConsoleProgress(Console.Error);
-                return MetricsServer.Run(CommandSupport.Specs(parse.GetValue(events)!, systemAlone: false), parse.GetValue(filter), request, address,
-                    RingSize.Parse(parse.GetValue(ringSize)), Console.Error, progress, stop.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= interrupt;
-            }
+            using var stop = new StopSignals();
+            using var progress = new ConsoleProgress(Console.Error);
+            return MetricsServer.Run(CommandSupport.Specs(parse.GetValue(events)!, systemAlone: false), parse.GetValue(filter), request, address,
+                RingSize.Parse(parse.GetValue(ringSize)), Console.Error, progress, stop.Token);
         }));
         return command;
     }

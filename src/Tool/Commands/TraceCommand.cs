@@ -1,7 +1,5 @@
 using System;
 using System.CommandLine;
-using System.Runtime.InteropServices;
-using System.Threading;
 using TpGen.Tool.Aggregation;
 using TpGen.Tool.Events;
 using TpGen.Tool.Packets;
@@ -78,30 +76,12 @@ internal static class TraceCommand
                 RingSize.Parse(parse.GetValue(ringSize)),
                 new TraceContextRequest(parse.GetValue(packet), parse.GetValue(pcap), parse.GetValue(member) ?? []));
 
-            using var stop = new CancellationTokenSource();
-            ConsoleCancelEventHandler interrupt = (_, e) =>
-            {
-                e.Cancel = true;
-                stop.Cancel();
-            };
-            Console.CancelKeyPress += interrupt;
-            using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            });
-            try
-            {
-                using var progress = new ConsoleProgress(Console.Error);
-                if (aggregate is not null)
-                    return AggregationSession.Run(request.Events, request.Filter, aggregate, request.Mode == TraceMode.Json, request.Duration,
-                        DurationText.Parse("--interval", parse.GetValue(interval)), request.RingBufferSize, Console.Out, Console.Error, progress, stop.Token);
-                return TraceSession.Run(request, Console.Error, progress, stop.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= interrupt;
-            }
+            using var stop = new StopSignals();
+            using var progress = new ConsoleProgress(Console.Error);
+            if (aggregate is not null)
+                return AggregationSession.Run(request.Events, request.Filter, aggregate, request.Mode == TraceMode.Json, request.Duration,
+                    DurationText.Parse("--interval", parse.GetValue(interval)), request.RingBufferSize, Console.Out, Console.Error, progress, stop.Token);
+            return TraceSession.Run(request, Console.Error, progress, stop.Token);
         }));
         return command;
     }
