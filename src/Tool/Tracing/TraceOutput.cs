@@ -104,20 +104,13 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
             WritePacket(record, header, recordContext);
         switch (_mode)
         {
-            case TraceMode.Text:
+            case TraceMode.Text or TraceMode.Json:
                 try
                 {
-                    WriteLine(record, header, command, values, recordContext);
-                }
-                catch (IOException)
-                {
-                    Closed();
-                }
-                break;
-            case TraceMode.Json:
-                try
-                {
-                    WriteJson(record, header, command, values, recordContext);
+                    if (_mode == TraceMode.Text)
+                        WriteLine(record, header, command, values, recordContext);
+                    else
+                        WriteJson(record, header, command, values, recordContext);
                 }
                 catch (IOException)
                 {
