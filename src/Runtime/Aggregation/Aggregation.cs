@@ -85,9 +85,11 @@ public sealed unsafe class Aggregation
             int stride = 8 * _plan.ValueSlots;
             int cpus = _set.PossibleCpus;
             var values = new byte[stride * cpus];
-            var entries = new List<AggregationEntry>();
+            // Raw keys the decoder reads as one (stacks the kernel could not store, each under its own
+            // error id, are all "[stack lost]") are one entry, their values accumulated as the CPUs' are.
+            var accumulated = new Dictionary<AggregationKey, Accumulator>();
+            var order = new List<AggregationKey>();
             var stacks = new Dictionary<long, KernelStack>();
-            var sums = new long[_plan.ValueSlots];
             foreach (byte[] key in Keys(fd))
             {
                 int result;
@@ -96,9 +98,18 @@ public sealed unsafe class Aggregation
                     result = reset ? Interop.Libbpf.MapLookupAndDeleteElement(fd, k, v) : Interop.Libbpf.MapLookupElement(fd, k, v);
                 if (result != 0)
                     continue; // removed meanwhile
-                entries.Add(new AggregationEntry(_keys.Decode(key, stacks), Combine(values, stride, cpus, sums)));
+                AggregationKey decoded = _keys.Decode(key, stacks);
+                if (!accumulated.TryGetValue(decoded, out Accumulator? into))
+                {
+                    accumulated.Add(decoded, into = new Accumulator(_plan.ValueSlots));
+                    order.Add(decoded);
+                }
+                Accumulate(values, stride, cpus, into);
             }
-            return new AggregationSnapshot(this, entries.ToArray(), _set.Counter(AggregationConfigLayout.KeysLostCounter(_plan.Index)),
+            var entries = new AggregationEntry[order.Count];
+            for (int i = 0; i < entries.Length; i++)
+                entries[i] = new AggregationEntry(order[i], ToValue(accumulated[order[i]]));
+            return new AggregationSnapshot(this, entries, _set.Counter(AggregationConfigLayout.KeysLostCounter(_plan.Index)),
                 _set.Counter(AggregationConfigLayout.StartsLostCounter(_plan.Index)), _plan.UsesStacks ? _set.Counter(AggregationConfigLayout.StacksLostCounter) : 0);
         }
     }
@@ -126,39 +137,47 @@ public sealed unsafe class Aggregation
         return keys;
     }
 
-    // The per-CPU values summed: counts, sums and buckets add; a minimum or maximum is the CPUs' extreme.
-    private AggregationValue Combine(byte[] values, int stride, int cpus, long[] sums)
+    // What is kept for one key while its per-CPU values are read: slot 0 the count, 1 the sum or
+    // extreme, 2.. the histogram's buckets.
+    private sealed class Accumulator(int slots)
     {
-        Array.Clear(sums);
-        long count = 0;
-        bool any = false;
-        long extreme = 0;
+        public readonly long[] Sums = new long[slots];
+        public bool HasExtreme;
+    }
+
+    // Adds per-CPU values into an accumulator: counts, sums and buckets add; a minimum or maximum keeps the extreme.
+    private void Accumulate(byte[] values, int stride, int cpus, Accumulator into)
+    {
+        long[] sums = into.Sums;
         for (int cpu = 0; cpu < cpus; cpu++)
         {
             ReadOnlySpan<byte> slots = values.AsSpan(cpu * stride, stride);
             long cpuCount = BinaryPrimitives.ReadInt64LittleEndian(slots);
             long value = BinaryPrimitives.ReadInt64LittleEndian(slots.Slice(8));
-            count += cpuCount;
+            sums[0] += cpuCount;
             if (Kind is AggregationKind.Min or AggregationKind.Max)
             {
                 if (cpuCount == 0)
                     continue;
                 // A minimum keeps a value below the extreme so far, a maximum one that is not below it.
-                if (!any || (Kind == AggregationKind.Min) == Below(value, extreme))
-                    extreme = value;
-                any = true;
+                if (!into.HasExtreme || (Kind == AggregationKind.Min) == Below(value, sums[1]))
+                    sums[1] = value;
+                into.HasExtreme = true;
                 continue;
             }
             sums[1] += value;
             for (int b = 2; b < sums.Length; b++)
                 sums[b] += BinaryPrimitives.ReadInt64LittleEndian(slots.Slice(8 * b));
         }
-        if (Kind is AggregationKind.Min or AggregationKind.Max)
-            return new AggregationValue(count, extreme, null);
-        if (!_plan.Spec.IsHistogram)
-            return new AggregationValue(count, sums[1], null);
-        Histogram histogram = Histogram.FromBuckets(sums.AsSpan(2), Kind == AggregationKind.Histogram, _plan.Spec.Min, _plan.Spec.Step, count, sums[1]);
-        return new AggregationValue(count, sums[1], histogram);
+    }
+
+    private AggregationValue ToValue(Accumulator accumulated)
+    {
+        long[] sums = accumulated.Sums;
+        if (!_plan.Spec.IsHistogram || Kind is AggregationKind.Min or AggregationKind.Max)
+            return new AggregationValue(sums[0], sums[1], null);
+        Histogram histogram = Histogram.FromBuckets(sums.AsSpan(2), Kind == AggregationKind.Histogram, _plan.Spec.Min, _plan.Spec.Step, sums[0], sums[1]);
+        return new AggregationValue(sums[0], sums[1], histogram);
     }
 
     private bool Below(long a, long b) => _plan.IsValueSigned ? a < b : (ulong)a < (ulong)b;

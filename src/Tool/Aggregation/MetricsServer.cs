@@ -75,7 +75,11 @@ internal static class MetricsServer
         }
         catch (Exception e) when (e is HttpListenerException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
-            error.WriteLine($"tpgen serve: cannot listen on {address}: {e.Message}");
+            // The exporter wraps the listener's own error ("Address already in use"): that one says what to do.
+            Exception cause = e;
+            while (cause.InnerException is not null)
+                cause = cause.InnerException;
+            error.WriteLine($"tpgen serve: cannot listen on {address}: {cause.Message}. Is another program listening there? Choose another port with --listen.");
             return ExitCodes.Failure;
         }
         using (provider)

@@ -78,7 +78,7 @@ public sealed class PackageTests(LocalFeed feed, ITestOutputHelper output) : ICl
         // The template's probe set has no filter: it runs the runtime's shared BPF object, so the build needs no clang.
         Assert.DoesNotContain("TpGen: compiled the BPF program", build.Output);
         AssertBinHoldsNoCompilerAssemblies(Path.Combine(sandbox.Root, "DropCounter", "bin", "Debug", "net10.0"));
-        await AssertCountsNoSocketDropsAsync(sandbox, "DropCounter", ready: "Counting packet drops", "--duration", "8");
+        await AssertCountsNoSocketDropsAsync(sandbox, "DropCounter", ready: "Counting packet drops", "--duration", "8s");
     }
 
     [Fact]

@@ -3,16 +3,44 @@ using TpGen;
 using TpGen.Probes;
 using TpGenProbe;
 
-// Counts the packets the kernel drops, by reason, until Ctrl-C or --duration SECONDS.
+// Counts the packets the kernel drops, by reason, until Ctrl-C (or SIGTERM) or --duration.
 // Run as root (or with CAP_BPF and CAP_PERFMON).
+const string Usage = "usage: TpGenProbe [--duration TIME]   (TIME: 10, 10s, 500ms, 2m; default: until Ctrl-C)";
+TimeSpan? duration = null;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "-h" or "--help":
+            Console.WriteLine(Usage);
+            return 0;
+        case "--duration" when i + 1 < args.Length && TryParseDuration(args[i + 1], out TimeSpan parsed):
+            duration = parsed;
+            i++;
+            break;
+        default:
+            Console.Error.WriteLine($"TpGenProbe: '{args[i]}' is not understood.");
+            Console.Error.WriteLine(Usage);
+            return 2;
+    }
+}
+
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
     stop.Cancel();
 };
-if (args is ["--duration", var text] && double.TryParse(text, CultureInfo.InvariantCulture, out double seconds))
-    stop.CancelAfter(TimeSpan.FromSeconds(seconds));
+// Service managers and `kill` stop with SIGTERM: print the counts then too, instead of exiting at once.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+    System.Runtime.InteropServices.PosixSignal.SIGTERM,
+    context =>
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    });
+if (duration is { } limit)
+    stop.CancelAfter(limit);
 
 try
 {
@@ -42,4 +70,19 @@ catch (ProbeException e)
 {
     Console.Error.WriteLine(e.Message);
     return 1;
+}
+
+// "10" and "10s" are seconds; "500ms" milliseconds; "2m" minutes.
+static bool TryParseDuration(string text, out TimeSpan duration)
+{
+    (string number, double scale) = text switch
+    {
+        _ when text.EndsWith("ms", StringComparison.Ordinal) => (text[..^2], 0.001),
+        _ when text.EndsWith('s') => (text[..^1], 1.0),
+        _ when text.EndsWith('m') => (text[..^1], 60.0),
+        _ => (text, 1.0),
+    };
+    bool valid = double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 && double.IsFinite(value);
+    duration = valid ? TimeSpan.FromSeconds(value * scale) : default;
+    return valid;
 }
