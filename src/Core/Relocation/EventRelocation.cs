@@ -38,21 +38,20 @@ public sealed record EventRelocation(
     public SymbolTranslation? SymbolsOf(string name) => Symbols.FirstOrDefault(s => s.Field == name);
 
     /// <summary>
-    /// Why the build cannot decode this kernel's records: fields that changed kind, and (unless
+    /// The fields the build cannot decode on this kernel: those that changed kind, and (unless
     /// <paramref name="allowLossy"/>) conversions that can lose values. Empty when it can.
     /// </summary>
-    public IReadOnlyList<string> Problems(bool allowLossy)
-    {
-        var problems = new List<string>();
-        foreach (FieldRelocation field in Fields)
-        {
-            if (field.Kind == FieldRelocationKind.Incompatible)
-                problems.Add($"field '{field.Name}' {field.Reason}: it cannot be relocated");
-            else if (field.IsLossy && !allowLossy)
-                problems.Add($"field '{field.Name}' {field.Reason}, which can lose values (allow it with ProbeOptions.AllowLossyConversions)");
-        }
-        return problems;
-    }
+    public IReadOnlyList<FieldRelocation> Unreadable(bool allowLossy) =>
+        Fields.Where(field => field.Kind == FieldRelocationKind.Incompatible || (field.IsLossy && !allowLossy)).ToList();
+
+    /// <summary>
+    /// Why the build cannot decode this kernel's records, one phrase per field of
+    /// <see cref="Unreadable"/>. Empty when it can.
+    /// </summary>
+    public IReadOnlyList<string> Problems(bool allowLossy) =>
+        Unreadable(allowLossy).Select(field => field.Kind == FieldRelocationKind.Incompatible
+            ? $"field '{field.Name}' {field.Reason}: it cannot be relocated"
+            : $"field '{field.Name}' {field.Reason}, which can lose values (allow it with ProbeOptions.AllowLossyConversions)").ToList();
 
     /// <summary>What was relocated, converted, absent or translated, one line per item; empty when nothing changed.</summary>
     public IReadOnlyList<string> Describe()

@@ -70,7 +70,13 @@ public sealed class ProbeSetFile : IDisposable
                 EventRelocation relocation = Relocator.Relocate(built, recorded);
                 IReadOnlyList<string> problems = relocation.Problems(allowLossyConversions);
                 if (problems.Count > 0)
-                    throw new ProbeException(ProbeFailure.LayoutMismatch, $"{probe.FullName} in {path} cannot be read as built: {string.Join("; ", problems)}.");
+                {
+                    throw new ProbeException(ProbeFailure.LayoutMismatch, $"{probe.FullName} in {path} cannot be read as built: {string.Join("; ", problems)}.")
+                    {
+                        Event = probe.FullName,
+                        UnreadableFields = relocation.Unreadable(allowLossyConversions),
+                    };
+                }
                 layouts[i] = EventLayout.Relocate(relocation);
                 events.Add(new EventAttachment(probe, relocation, layouts[i], null));
                 while (byId.Count <= fileEvent.Id)

@@ -71,9 +71,15 @@ internal sealed partial class AttachPlan
             {
                 IReadOnlyList<string> problems = relocation.Problems(options.AllowLossyConversions);
                 if (problems.Count > 0)
+                {
                     throw new ProbeException(ProbeFailure.LayoutMismatch,
                         $"{probe.FullName} cannot be read on this kernel as built: {string.Join("; ", problems)}. " +
-                        $"Add this kernel's description to the build (tpgen pull {probe.FullName} into the snapshot folder) and rebuild.");
+                        $"Add this kernel's description to the build (tpgen pull {probe.FullName} into the snapshot folder) and rebuild.")
+                    {
+                        Event = probe.FullName,
+                        UnreadableFields = relocation.Unreadable(options.AllowLossyConversions),
+                    };
+                }
             }
             events.Add(new EventAttachment(probe, relocation, EventLayout.Relocate(relocation), null));
         }

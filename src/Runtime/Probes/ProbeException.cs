@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using TpGen.Relocation;
 
 namespace TpGen.Probes;
 
@@ -42,4 +44,14 @@ public sealed class ProbeException : Exception
 
     /// <summary>Which step failed.</summary>
     public ProbeFailure Failure { get; }
+
+    /// <summary>The event (<c>system:event</c>) the failure is about, when it is about one.</summary>
+    public string? Event { get; init; }
+
+    /// <summary>
+    /// For <see cref="ProbeFailure.LayoutMismatch"/> from relocation: the fields of <see cref="Event"/>
+    /// the build cannot read on this kernel (changed kind, or a conversion that can lose values),
+    /// each with what changed. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<FieldRelocation> UnreadableFields { get; init; } = [];
 }

@@ -26,6 +26,9 @@ public sealed class ProbeErrorTests
         Assert.Equal(ProbeFailure.LayoutMismatch, error.Failure);
         Assert.Contains("skb:kfree_skb cannot be read on this kernel as built", error.Message);
         Assert.Contains("field 'protocol' is 'unsigned short' on this kernel but 'char[2]' in the build: it cannot be relocated", error.Message);
+        Assert.Equal("skb:kfree_skb", error.Event);
+        FieldRelocation protocol = Assert.Single(error.UnreadableFields);
+        Assert.Equal(("protocol", FieldRelocationKind.Incompatible), (protocol.Name, protocol.Kind));
     }
 
     [Fact]
@@ -37,6 +40,8 @@ public sealed class ProbeErrorTests
 
         var error = Assert.Throws<ProbeException>(() => ProbeSet.Attach(definition));
         Assert.Contains("field 'reason' is unsigned 32-bit on this kernel, unsigned 16-bit in the build, which can lose values", error.Message);
+        FieldRelocation lossy = Assert.Single(error.UnreadableFields);
+        Assert.Equal(("reason", FieldRelocationKind.Converted, true), (lossy.Name, lossy.Kind, lossy.IsLossy));
 
         using ProbeSet probes = ProbeSet.Attach(definition, new ProbeOptions { AllowLossyConversions = true });
         FieldRelocation reason = probes.Relocation.Events[0].Relocation!.Fields.Single(f => f.Name == "reason");
