@@ -190,6 +190,20 @@ static __always_inline int tpgen_string(void *ctx, const int slot, __u8 *buffer,
 }
 
 /*
+ * The current task's command name (a filter's `comm`), copied as tpgen_string copies a field:
+ * up to size - 1 bytes and a NUL. Returns its length, or -1 when it cannot be read.
+ */
+static __always_inline int tpgen_comm(__u8 *buffer, const __u32 size)
+{
+    __u8 comm[16] = {};
+    if (bpf_get_current_comm(comm, sizeof(comm)))
+        return -1;
+    __u32 bound = size < 16 ? size : 16;
+    long copied = bpf_probe_read_kernel_str(buffer, bound, comm);
+    return copied > 0 ? (int)copied - 1 : -1;
+}
+
+/*
  * The first 8 bytes of a tracepoint program's context hold the kernel's pt_regs pointer, not
  * the common fields, and the verifier forbids reading them: the handler rebuilds them.
  */

@@ -21,7 +21,8 @@ namespace TpGen.Filters;
 /// (for string fields, <c>==</c>, <c>!=</c> and the glob match <c>~</c>, whose pattern may start
 /// or end with <c>*</c> and use <c>?</c> for any one character), or a name the event's print fmt
 /// gives a value of that field (<c>reason == NO_SOCKET</c>). <c>field &amp; mask</c> holds when they
-/// share a set bit, as in the kernel's own filters.
+/// share a set bit, as in the kernel's own filters. <c>comm</c> is the current task's command name
+/// where the event has no field of that name (<see cref="Comm"/>), as in the kernel's own filters.
 /// </summary>
 public static class FilterParser
 {
@@ -35,6 +36,19 @@ public static class FilterParser
     public const int MaxStrings = 2;
 
     private const int MaxDepth = 64;
+
+    // The kernel keeps a task's command in 16 bytes with its NUL (TASK_COMM_LEN, fixed by prctl's ABI).
+    private const int CommBytes = 16;
+
+    /// <summary>
+    /// <c>comm</c>: the current task's command name, which a filter may compare as the kernel's own
+    /// filters do (<c>comm == "nginx"</c>, <c>comm ~ "kworker*"</c>) when the event has no field of
+    /// that name. Not in any record: the BPF filter reads it with <c>bpf_get_current_comm</c>.
+    /// </summary>
+    public static FieldSpec Comm { get; } = new("comm", new CType("char[16]", "char", 0, CommBytes, DynamicLocation.None), -1, CommBytes, false, FieldKind.CharArray, 1, CommBytes, IsCommon: true);
+
+    /// <summary>Whether <paramref name="field"/> is <see cref="Comm"/>, the current task's command, rather than a field of a record.</summary>
+    public static bool IsComm(FieldSpec field) => field.IsCommon && field.Name == Comm.Name;
 
     /// <summary>Parses <paramref name="filter"/> for <paramref name="schema"/>.</summary>
     /// <exception cref="FilterException">The filter is malformed or does not fit the event; the message names the column.</exception>
@@ -177,6 +191,8 @@ public static class FilterParser
 
         private void CountString(FieldSpec field, Token constant, int length)
         {
+            if (IsComm(field) && length > CommBytes - 1)
+                throw Error(constant.Column, $"a command name ('comm') has at most {CommBytes - 1} characters; the kernel keeps no more");
             if (field.Kind == FieldKind.CharArray && field.ElementCount == 0)
                 throw Error(constant.Column, $"'{field.Name}' has no fixed length to compare");
             // Each comparison reads its string onto the BPF program's 512-byte stack.
@@ -200,7 +216,7 @@ public static class FilterParser
 
             if (field.Kind is not (FieldKind.Scalar or FieldKind.Enum or FieldKind.Bool or FieldKind.Pointer))
                 throw Error(constant.Column, $"'{field.Name}' is {Describe(field)}; filters compare numbers and strings");
-            if (field.IsCommon && field.Name is not ("common_pid" or "common_type"))
+            if (field.IsCommon && field.Name is not ("common_pid" or "common_type") && !IsComm(field))
                 throw Error(constant.Column, $"'{field.Name}' is not available to a BPF filter (the handler cannot see it); filter on the event's own fields or common_pid");
 
             ulong value;
@@ -250,7 +266,10 @@ public static class FilterParser
             throw Error(token.Column, token.Kind == TokenKind.End ? "the filter ends where a field or value should be" : $"expected a field or value, found '{token.Text}'");
         }
 
-        private FieldSpec? FieldOf(Token token) => token.Kind == TokenKind.Identifier ? _schema.FindField(token.Text) : null;
+        // An event's own field first; "comm" names the current task's command where the event has no field of that name, as in the kernel's own filters.
+        private FieldSpec? FieldOf(Token token) =>
+            token.Kind != TokenKind.Identifier ? null
+            : _schema.FindField(token.Text) ?? (token.Text == Comm.Name ? Comm : null);
 
         private string FieldNames()
         {
@@ -260,6 +279,8 @@ public static class FilterParser
                 if (!field.IsCommon || field.Name == "common_pid")
                     names.Add(field.Name);
             }
+            if (_schema.FindField(Comm.Name) is null)
+                names.Add(Comm.Name);
             return string.Join(", ", names);
         }
 

@@ -21,7 +21,8 @@ internal static class KernelFilterText
         OrFilter or => $"({From(or.Left)}) || ({From(or.Right)})",
         NotFilter not => $"!({From(not.Operand)})",
         CompareFilter compare => $"{compare.Field.Name} {Operator(compare.Operator)} {Number(compare.Field, compare.Value)}",
-        StringFilter text => $"{text.Field.Name} {(text.Equal ? "==" : "!=")} {Quote(text)}",
+        StringFilter { Match: StringMatch.Whole, AnyCharacter: false } text => $"{text.Field.Name} {(text.Equal ? "==" : "!=")} {Quote(text, glob: false)}",
+        StringFilter glob => (glob.Equal ? "" : "!") + $"({glob.Field.Name} ~ {Quote(glob, glob: true)})",
         _ => throw new ArgumentException($"unknown filter node {filter.GetType().Name}", nameof(filter)),
     };
 
@@ -32,7 +33,8 @@ internal static class KernelFilterText
         FilterOperator.Less => "<",
         FilterOperator.LessOrEqual => "<=",
         FilterOperator.Greater => ">",
-        _ => ">=",
+        FilterOperator.GreaterOrEqual => ">=",
+        _ => "&",
     };
 
     private static string Number(FieldSpec field, ulong value) =>
@@ -41,20 +43,24 @@ internal static class KernelFilterText
             : value.ToString(CultureInfo.InvariantCulture);
 
     // The kernel's filter strings have no escapes: a value is quoted with a quote it does not contain.
-    private static string Quote(StringFilter filter)
+    // A glob is written back as the kernel reads one: '*' where the match may begin or end, '?' kept.
+    private static string Quote(StringFilter filter, bool glob)
     {
         string value = Encoding.UTF8.GetString(filter.Value.AsSpan());
+        string pattern = glob
+            ? (filter.Match is StringMatch.Suffix or StringMatch.Contains ? "*" : "") + value + (filter.Match is StringMatch.Prefix or StringMatch.Contains ? "*" : "")
+            : value;
         foreach (char c in value)
         {
             if (c < ' ' || c == 127)
                 throw new UsageException($"--filter: the kernel's filters cannot compare '{filter.Field.Name}' with a string holding control characters");
         }
-        if (value.IndexOfAny(['*', '?', '[']) >= 0)
-            throw new UsageException($"--filter: the kernel reads '*', '?' and '[' in a string as a glob; compare '{filter.Field.Name}' with a string without them");
+        if (value.IndexOfAny(glob ? ['*', '['] : ['*', '?', '[']) >= 0)
+            throw new UsageException($"--filter: the kernel reads '*', '?' and '[' in a string as a glob; compare '{filter.Field.Name}' with a string without them, or match with ~");
         if (!value.Contains('"'))
-            return "\"" + value + "\"";
+            return "\"" + pattern + "\"";
         if (!value.Contains('\''))
-            return "'" + value + "'";
+            return "'" + pattern + "'";
         throw new UsageException($"--filter: the kernel's filters cannot compare '{filter.Field.Name}' with a string holding both kinds of quote");
     }
 }

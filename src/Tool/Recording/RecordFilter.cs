@@ -8,17 +8,19 @@ namespace TpGen.Tool.Recording;
 /// <summary>
 /// Decides a checked filter (<see cref="FilterExpr"/>) on a record read from a file, with the
 /// semantics the BPF filters of <c>tpgen trace</c> have: numbers in the field's own signedness,
-/// strings equal up to their NUL. A field that lies outside a damaged record does not match.
+/// strings up to their NUL, whole or by glob; <c>comm</c> the command of the record's thread as the
+/// file names it. A field that lies outside a damaged record does not match.
 /// </summary>
 internal static class RecordFilter
 {
-    public static bool Matches(FilterExpr filter, ReadOnlySpan<byte> record) => filter switch
+    /// <summary>Whether <paramref name="record"/>, written while <paramref name="command"/> ran, passes <paramref name="filter"/>.</summary>
+    public static bool Matches(FilterExpr filter, ReadOnlySpan<byte> record, ReadOnlySpan<byte> command) => filter switch
     {
-        AndFilter and => Matches(and.Left, record) && Matches(and.Right, record),
-        OrFilter or => Matches(or.Left, record) || Matches(or.Right, record),
-        NotFilter not => !Matches(not.Operand, record),
+        AndFilter and => Matches(and.Left, record, command) && Matches(and.Right, record, command),
+        OrFilter or => Matches(or.Left, record, command) || Matches(or.Right, record, command),
+        NotFilter not => !Matches(not.Operand, record, command),
         CompareFilter compare => Compare(compare, record),
-        StringFilter text => StringEquals(text, record) == text.Equal,
+        StringFilter text => StringMatches(text, record, command) == text.Equal,
         _ => throw new ArgumentException("unknown filter node " + filter.GetType().Name, nameof(filter)),
     };
 
@@ -60,28 +62,70 @@ internal static class RecordFilter
         _ => order >= 0,
     };
 
-    private static bool StringEquals(StringFilter text, ReadOnlySpan<byte> record)
+    // The string the filter reads: the current task's command for comm, else the record's field up to its NUL.
+    private static bool StringMatches(StringFilter text, ReadOnlySpan<byte> record, ReadOnlySpan<byte> command)
     {
         FieldSpec field = text.Field;
-        ReadOnlySpan<byte> value = text.Value.AsSpan();
         ReadOnlySpan<byte> bytes;
-        if (field.Kind == FieldKind.CharArray)
+        if (FilterParser.IsComm(field))
+        {
+            bytes = command;
+        }
+        else if (field.Kind == FieldKind.CharArray)
         {
             if (field.Offset < 0 || field.Offset + field.Size > record.Length)
                 return false;
             bytes = record.Slice(field.Offset, field.Size);
-            int end = bytes.IndexOf((byte)0);
-            return (end >= 0 ? bytes.Slice(0, end) : bytes).SequenceEqual(value);
         }
-        if (field.Offset < 0 || field.Offset + 4 > record.Length)
+        else
+        {
+            if (field.Offset < 0 || field.Offset + 4 > record.Length)
+                return false;
+            uint location = BinaryPrimitives.ReadUInt32LittleEndian(record.Slice(field.Offset));
+            int start = (int)(location & 0xFFFF) + (field.Location == DynamicLocation.RelLoc ? field.Offset + 4 : 0);
+            int length = (int)(location >> 16);
+            if (start + length > record.Length)
+                return false;
+            bytes = record.Slice(start, length);
+        }
+        int end = bytes.IndexOf((byte)0);
+        return Matches(text, end >= 0 ? bytes.Slice(0, end) : bytes);
+    }
+
+    // The places a match may look, as the BPF filter looks: the whole string, its start, its end, or anywhere.
+    private static bool Matches(StringFilter text, ReadOnlySpan<byte> value)
+    {
+        ReadOnlySpan<byte> pattern = text.Value.AsSpan();
+        if (value.Length < pattern.Length)
             return false;
-        uint location = BinaryPrimitives.ReadUInt32LittleEndian(record.Slice(field.Offset));
-        int start = (int)(location & 0xFFFF) + (field.Location == DynamicLocation.RelLoc ? field.Offset + 4 : 0);
-        int length = (int)(location >> 16);
-        if (start + length > record.Length)
-            return false;
-        bytes = record.Slice(start, length);
-        // The payload holds the string and its NUL.
-        return bytes.Length == value.Length + 1 && bytes[^1] == 0 && bytes.Slice(0, value.Length).SequenceEqual(value);
+        switch (text.Match)
+        {
+            case StringMatch.Whole:
+                return value.Length == pattern.Length && Same(value, pattern, text.AnyCharacter);
+            case StringMatch.Prefix:
+                return Same(value.Slice(0, pattern.Length), pattern, text.AnyCharacter);
+            case StringMatch.Suffix:
+                return Same(value.Slice(value.Length - pattern.Length), pattern, text.AnyCharacter);
+            default:
+                for (int start = 0; start + pattern.Length <= value.Length; start++)
+                {
+                    if (Same(value.Slice(start, pattern.Length), pattern, text.AnyCharacter))
+                        return true;
+                }
+                return false;
+        }
+    }
+
+    // Equal bytes, a '?' of a glob matching any one.
+    private static bool Same(ReadOnlySpan<byte> value, ReadOnlySpan<byte> pattern, bool anyCharacter)
+    {
+        if (!anyCharacter)
+            return value.SequenceEqual(pattern);
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i] != (byte)'?' && pattern[i] != value[i])
+                return false;
+        }
+        return true;
     }
 }

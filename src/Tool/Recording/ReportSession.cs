@@ -114,16 +114,16 @@ internal static class ReportSession
                     skipped[id] = skipped.GetValueOrDefault(id) + 1;
                     continue;
                 }
-                if (filters[eventIndex] is { } filter && !RecordFilter.Matches(filter, record.Data))
-                {
-                    filteredOut++;
-                    continue;
-                }
                 int pid = record.ProcessId;
                 if (!commands.TryGetValue(pid, out byte[]? command))
                 {
                     command = file.FindCommand(pid) is { } name ? Encoding.UTF8.GetBytes(name) : pid == 0 ? Encoding.UTF8.GetBytes("<idle>") : unknownCommand;
                     commands[pid] = command;
+                }
+                if (filters[eventIndex] is { } filter && !RecordFilter.Matches(filter, record.Data, command))
+                {
+                    filteredOut++;
+                    continue;
                 }
                 var header = new RecordHeader(record.Timestamp, (uint)record.Cpu, (ushort)eventIndex, RecordFlags.None, (uint)pid, (uint)record.Data.Length);
                 output.OnRecordedRecord(record.Data, header, command);

@@ -48,6 +48,24 @@ public sealed class FilterParserTests
         Assert.False(Assert.IsType<StringFilter>(filename.Operand).Equal);
     }
 
+    [Fact]
+    public void Comm_IsTheCurrentTasksCommand_WhereTheEventHasNoFieldOfThatName()
+    {
+        var command = Assert.IsType<StringFilter>(FilterParser.Parse("comm ~ \"kworker*\"", KfreeSkb));
+        Assert.Same(FilterParser.Comm, command.Field);
+        Assert.Equal(StringMatch.Prefix, command.Match);
+
+        // sched_wakeup records its own comm: the filter reads that field, as the kernel's filters do.
+        TracepointSchema wakeup = Fixtures.Schema("sched", "sched_wakeup");
+        var own = Assert.IsType<StringFilter>(FilterParser.Parse("comm == \"true\"", wakeup));
+        Assert.Equal(wakeup.FindField("comm"), own.Field);
+        Assert.False(FilterParser.IsComm(own.Field));
+
+        var error = Assert.Throws<FilterException>(() => FilterParser.Parse("comm == \"a-command-of-16-ch\"", KfreeSkb));
+        Assert.Contains("at most 15 characters", error.Message);
+        Assert.Contains("comm", Assert.Throws<FilterException>(() => FilterParser.Parse("protocl == 1", KfreeSkb)).Message);
+    }
+
     [Theory]
     [InlineData("protocol ==", 12, "ends where a field or value")]
     [InlineData("protocl == 1", 1, "'protocl' is not a field of skb:kfree_skb")]

@@ -82,6 +82,28 @@ public sealed class FilterInKernelTests
     }
 
     [Theory]
+    [InlineData("comm == \"true\"", 3)]
+    [InlineData("comm ~ \"fal*\"", 2)]
+    [InlineData("comm != \"true\" && filename ~ \"*/?rue\"", 0)]
+    public async Task Comm_FiltersByTheCurrentTasksCommand_OnAnEventThatDoesNotRecordIt(string filter, int expected)
+    {
+        KernelFacility.RequireBpf();
+        // sched_process_exec has no comm field; by the time it fires, exec has named the task after its file.
+        TracepointSchema exec = Tracefs.ReadEvent("sched", "sched_process_exec");
+        Assert.Null(exec.FindField("comm"));
+
+        var (count, _) = await CountAsync(exec, filter, () =>
+        {
+            for (int i = 0; i < 3; i++)
+                Process.Start("/usr/bin/true")!.WaitForExit();
+            for (int i = 0; i < 2; i++)
+                Process.Start("/usr/bin/false")!.WaitForExit();
+        });
+
+        Assert.Equal(expected, count);
+    }
+
+    [Theory]
     [InlineData("filename ~ \"*/true\"", 3)]
     [InlineData("filename ~ \"/usr/bin/*\"", 5)]
     [InlineData("filename ~ \"*/fals*\"", 2)]

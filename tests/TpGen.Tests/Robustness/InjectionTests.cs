@@ -170,10 +170,10 @@ public sealed partial class InjectionTests(ITestOutputHelper output)
                 Assert.True(AllowedHelpers.Contains(helper), $"{seed}: the BPF calls {helper}");
                 // Copies from the record (a tracepoint's ctx, a tp_btf program's arguments), or, for
                 // context captures, through the pointers of member chains and the packet that the
-                // template code follows with offsets the runtime resolves by name: never an address
-                // the event's text could name.
+                // template code follows with offsets the runtime resolves by name, or the task's
+                // command a filter's comm copies to the stack: never an address the event's text could name.
                 if (helper is "bpf_probe_read_kernel" or "bpf_probe_read_kernel_str")
-                    Assert.Matches(@"^(\(__u8 \*\)ctx \+ |ctx\)|\(__u8 \*\)pointer \+ |\(void \*\)from\))", call.Groups["source"].Value);
+                    Assert.Matches(@"^(\(__u8 \*\)ctx \+ |ctx\)|\(__u8 \*\)pointer \+ |\(void \*\)from\)|comm\))", call.Groups["source"].Value);
             }
             // Helper ids in the table: the same set, by number, so no helper hides behind another name.
             foreach (Match id in HelperId().Matches(source))

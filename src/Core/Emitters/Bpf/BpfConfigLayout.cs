@@ -150,14 +150,15 @@ public sealed class BpfConfigLayout
                         AddOnce(symbols, new BpfSymbolReference(eventIndex, compare.Field.Name, compare.Symbol));
                     break;
                 case StringFilter text:
-                    AddOnce(fields, new BpfFieldReference(eventIndex, text.Field.Name));
+                    if (!IsHelperField(text.Field))
+                        AddOnce(fields, new BpfFieldReference(eventIndex, text.Field.Name));
                     break;
             }
         }
     }
 
-    /// <summary>Fields a handler takes from helpers rather than the record: the pid, and the event's id.</summary>
-    public static bool IsHelperField(FieldSpec field) => field.Name is "common_pid" or "common_type";
+    /// <summary>Fields a handler takes from helpers rather than the record: the pid, the event's id and the current task's command.</summary>
+    public static bool IsHelperField(FieldSpec field) => field.Name is "common_pid" or "common_type" || FilterParser.IsComm(field);
 
     private static void AddOnce<T>(List<T> list, T item)
     {

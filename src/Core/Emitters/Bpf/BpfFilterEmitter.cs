@@ -110,7 +110,6 @@ internal static class BpfFilterEmitter
     {
         EquatableArray<byte> value = text.Value;
         string name = "match_" + Number(state.Strings++);
-        string slot = Number(state.Config.FieldSlot(state.Index, text.Field.Name));
         // Room for what the match must see, and a NUL: a whole match one byte more than the value (so a
         // longer string is seen to be longer), a prefix the value, a suffix or infix the longest string compared.
         int room = text.Match switch
@@ -122,7 +121,11 @@ internal static class BpfFilterEmitter
         locals.Line($"int {name} = 0;");
         locals.Open("");
         locals.Line($"__u8 bytes[{Number(room)}];");
-        locals.Line($"int length = tpgen_string(ctx, {slot}, bytes, sizeof(bytes));");
+        // The current task's command comes from a helper; any other string from the record.
+        string read = FilterParser.IsComm(text.Field)
+            ? "tpgen_comm(bytes, sizeof(bytes))"
+            : $"tpgen_string(ctx, {Number(state.Config.FieldSlot(state.Index, text.Field.Name))}, bytes, sizeof(bytes))";
+        locals.Line($"int length = {read};");
         switch (text.Match)
         {
             case StringMatch.Whole:
