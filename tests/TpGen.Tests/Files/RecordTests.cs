@@ -176,6 +176,36 @@ public sealed class RecordTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(["protocol COUNT", $"{UdpWorkload.Ipv6Protocol} 3000"], lines);
     }
 
+    [Fact]
+    public async Task RecordWithACommGlobAndABitMask_HandsTheKernelFiltersThatMeanTheSame_AndReportFiltersByTheFilesCommands()
+    {
+        KernelFacility.RequireBpf();
+        string path = Path.Combine(_directory, "exec.dat");
+        // sched_process_exec has no comm field: comm is the task's command, which exec has just set.
+        // The mask holds for every pid but 0, so it keeps what the glob keeps; the same mask read as
+        // "pid >= 0x7fffffff" would keep nothing.
+        using RunningProgram record = StartRecord(path, "sched:sched_process_exec", "--filter", "comm ~ \"tru*\" && pid & 0x7fffffff");
+        await record.StartedAsync();
+        for (int i = 0; i < 3; i++)
+        {
+            Process.Start("/usr/bin/true")!.WaitForExit();
+            Process.Start("/usr/bin/false")!.WaitForExit();
+        }
+        Thread.Sleep(300);
+        record.Signal("INT");
+        Assert.Equal(0, record.Finish().ExitCode);
+
+        ProgramResult all = ToolRunner.Run("report", path);
+        Assert.True(all.ExitCode == 0, all.Error);
+        Assert.Equal(3, all.Output.Split('\n').Count(line => line.Contains("filename=/usr/bin/true", StringComparison.Ordinal)));
+        Assert.DoesNotContain("filename=/usr/bin/false", all.Output);
+
+        ProgramResult none = ToolRunner.Run("report", path, "--filter", "comm ~ \"*ue\" && comm != \"true\"");
+        Assert.True(none.ExitCode == 0, none.Error);
+        Assert.DoesNotContain("sched_process_exec:", none.Output);
+        Assert.Contains("did not match --filter", none.Error);
+    }
+
     private static RunningProgram StartRecord(string path, params string[] arguments)
     {
         var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
