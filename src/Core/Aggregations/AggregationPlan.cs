@@ -47,7 +47,18 @@ public enum AggregationSource : byte
 /// <param name="Offset">Its offset in the key.</param>
 /// <param name="Size">Its bytes in the key: 8 for numbers, the bound for strings.</param>
 /// <param name="IsSigned">Whether the field is signed (numbers are sign-extended to 8 bytes).</param>
-public sealed record AggregationKeyPart(string Name, AggregationSource Source, string? Field, int Offset, int Size, bool IsSigned);
+public sealed record AggregationKeyPart(string Name, AggregationSource Source, string? Field, int Offset, int Size, bool IsSigned)
+{
+    /// <summary>The prefix that names a context value where the event has a field of the same name (<c>current.comm</c>).</summary>
+    public const string ContextPrefix = "current.";
+
+    /// <summary>The name without <see cref="ContextPrefix"/>: what tags and generated members call it (<c>comm</c>).</summary>
+    public string ShortName => WithoutContextPrefix(Name);
+
+    /// <summary><paramref name="name"/> without <see cref="ContextPrefix"/>, or as it is.</summary>
+    public static string WithoutContextPrefix(string name) =>
+        name.StartsWith(ContextPrefix, StringComparison.Ordinal) ? name.Substring(ContextPrefix.Length) : name;
+}
 
 /// <summary>An aggregation placed in the BPF object: its index (and so its maps), its key's layout, its value's.</summary>
 public sealed class PlannedAggregation
@@ -328,7 +339,7 @@ public sealed class AggregationPlan
     // One key name on one event: a field of the event, else a context name.
     private static AggregationKeyPart Part(AggregationSpec spec, string name, TracepointSchema schema)
     {
-        string context = name.StartsWith("current.", StringComparison.Ordinal) ? name.Substring("current.".Length) : "";
+        string context = name.StartsWith(AggregationKeyPart.ContextPrefix, StringComparison.Ordinal) ? AggregationKeyPart.WithoutContextPrefix(name) : "";
         FieldSpec? field = context.Length == 0 ? schema.FindField(name) : null;
         if (field is null)
         {

@@ -123,12 +123,10 @@ internal static class AggregationMetrics
         foreach (AggregationKeyValue part in key)
         {
             string value = part.Stack is { } stack ? stack.Folded : part.ToString();
-            tags.Add(new(part.Source == AggregationSource.Event ? "event" : TagName(part.Name), value));
+            tags.Add(new(part.Source == AggregationSource.Event ? "event" : AggregationKeyPart.WithoutContextPrefix(part.Name), value));
         }
         if (le is not null)
             tags.Add(new("le", le));
         return tags.ToArray();
     }
-
-    private static string TagName(string keyName) => keyName.StartsWith("current.", StringComparison.Ordinal) ? keyName.Substring("current.".Length) : keyName;
 }

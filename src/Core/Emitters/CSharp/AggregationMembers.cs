@@ -101,7 +101,7 @@ public static class AggregationMembers
                 var used = new HashSet<string>();
                 for (int p = 0; p < types.Count; p++)
                 {
-                    string partName = CSharpNames.ToPascalCase(aggregation.Key[p].Name.Replace("current.", ""));
+                    string partName = CSharpNames.ToPascalCase(aggregation.Key[p].ShortName);
                     string unique = partName;
                     for (int i = 2; !used.Add(unique); i++)
                         unique = partName + i.ToString(CultureInfo.InvariantCulture);
