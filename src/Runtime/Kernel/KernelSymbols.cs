@@ -15,6 +15,7 @@ namespace TpGen.Kernel;
 public sealed class KernelSymbols
 {
     private static KernelSymbols? s_default;
+    private static object? s_defaultLock;
 
     [ThreadStatic]
     private static KernelSymbols? t_current;
@@ -32,7 +33,9 @@ public sealed class KernelSymbols
     }
 
     /// <summary>The running kernel's symbols, read from <c>/proc/kallsyms</c> on first use (empty when unreadable).</summary>
-    public static KernelSymbols Default => LazyInitializer.EnsureInitialized(ref s_default, () => Load("/proc/kallsyms"));
+    // Under a lock: a tool may start the load on a thread of its own while it attaches, and the first
+    // %pS then waits for that load rather than parsing the same megabytes again beside it.
+    public static KernelSymbols Default => LazyInitializer.EnsureInitialized(ref s_default, ref s_defaultLock, static () => Load("/proc/kallsyms"));
 
     /// <summary>The table that text formatting on the calling thread uses: <see cref="Default"/>, or the one a <see cref="Use"/> scope set.</summary>
     public static KernelSymbols Current => t_current ?? Default;
@@ -70,18 +73,42 @@ public sealed class KernelSymbols
     public static KernelSymbols Parse(TextReader reader)
     {
         var entries = new List<(ulong Address, string Name, string? Module)>();
+        // A kernel has some 100,000 symbols in a few hundred modules: each module's name is one string.
+        var lookup = new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<Range> parts = stackalloc Range[5];
         string? line;
         while ((line = reader.ReadLine()) is not null)
         {
-            string[] parts = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length < 3 || !ulong.TryParse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong address) || address == 0)
+            // The words of the line (address, type, name, [module]) without a string for each.
+            ReadOnlySpan<char> text = line;
+            int count = 0;
+            for (int at = 0; at < text.Length && count < parts.Length;)
+            {
+                if (text[at] is ' ' or '\t')
+                {
+                    at++;
+                    continue;
+                }
+                int end = at;
+                while (end < text.Length && text[end] is not (' ' or '\t'))
+                    end++;
+                parts[count++] = at..end;
+                at = end;
+            }
+            if (count < 3 || !ulong.TryParse(text[parts[0]], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong address) || address == 0)
                 continue;
             // Only code and data symbols; 'a'/'A' absolute symbols and others would shadow real ones.
-            char type = char.ToLowerInvariant(parts[1][0]);
+            char type = char.ToLowerInvariant(text[parts[1]][0]);
             if (type is not ('t' or 'w' or 'd' or 'b' or 'r'))
                 continue;
-            string? module = parts.Length > 3 ? parts[3].Trim('[', ']') : null;
-            entries.Add((address, parts[2], module));
+            string? module = null;
+            if (count > 3)
+            {
+                ReadOnlySpan<char> name = text[parts[3]].Trim(['[', ']']);
+                if (!lookup.TryGetValue(name, out module))
+                    lookup[name] = module = name.ToString();
+            }
+            entries.Add((address, text[parts[2]].ToString(), module));
         }
         entries.Sort((a, b) => a.Address.CompareTo(b.Address));
         var addresses = new ulong[entries.Count];

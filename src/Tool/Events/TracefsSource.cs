@@ -52,6 +52,10 @@ internal sealed class TracefsSource : EventSource
 
     public override IReadOnlyList<(string System, string Name)> List(EventSpec? spec)
     {
+        // An event named in full needs only its own directory, not a look into the kernel's 2,000
+        // others (a start-up cost of every trace); the whole list is for patterns and for suggestions.
+        if (spec is { IsExact: true } && File.Exists(Path.Combine(_events, spec.System, spec.Name, "format")))
+            return [(spec.System, spec.Name)];
         var events = new List<(string, string)>();
         try
         {

@@ -63,7 +63,12 @@ internal static class TraceSession
         string source = BpfEmitter.Emit("tpgen.trace", schemas, BpfOptions.Default, filters);
         var definition = new ProbeSetDefinition("tpgen-trace", source, BpfEmitter.Hash(source),
             TraceContext.Probes(schemas, request.Filter, context), process: TpGen.Context.ProcessContext.Command);
-        RecordFormatter? formatter = request.Mode == TraceMode.Text || context.PcapPath is not null ? RuntimeFormatter.Create(schemas, progress) : null;
+        bool text = request.Mode == TraceMode.Text || context.PcapPath is not null;
+        // Compiled while the probes load and attach (the first time; later from the cache).
+        RecordFormatter? formatter = text ? RuntimeFormatter.Start(schemas, progress) : null;
+        if (text && schemas.Any(s => s.Print is not null && s.Print.Segments.Any(f => f.Conversion is { Specifier: 'p', PointerExtension: ['S' or 's' or 'B' or 'F' or 'f', ..] })))
+            // Code addresses (%pS) print as symbols: /proc/kallsyms (megabytes) is read meanwhile, not at the first event.
+            System.Threading.Tasks.Task.Run(() => TpGen.Kernel.KernelSymbols.Default);
 
         progress.Report("loading and attaching");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);

@@ -50,6 +50,9 @@ internal static class ToolRunner
     /// <summary>Starts samples/DropWatch; <see cref="RunningProgram.StartedAsync"/> waits until it watches.</summary>
     public static RunningProgram StartDropWatch(params string[] arguments) => StartUnder([], DropWatch, "dropwatch: watching", arguments);
 
+    /// <summary>Starts <c>tpgen</c> with environment variables (<c>NAME=VALUE</c>) added to this process's; the caller reads its streams and waits.</summary>
+    public static RunningProgram StartWithEnvironment(string[] variables, params string[] arguments) => StartUnder(["env", .. variables], TpGen, "tpgen trace: tracing", arguments);
+
     /// <summary>Runs <c>tpgen</c> under a wrapper command such as setpriv, and waits for it.</summary>
     public static ProgramResult RunUnder(string[] wrapper, params string[] arguments) => StartUnder(wrapper, TpGen, "tpgen trace: tracing", arguments).Finish();
 
