@@ -3,6 +3,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using TpGen.Decoding;
 using TpGen.Schema;
@@ -69,6 +71,7 @@ public sealed class FieldPrinter
         ArgumentNullException.ThrowIfNull(json);
         // Most fields' text fits here; the text is written from it without a string in between.
         Span<char> text = stackalloc char[256];
+        bool relaxed = ReferenceEquals(json.Options.Encoder, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         foreach (Field entry in _own)
         {
             FieldSpec field = entry.Display.Field;
@@ -108,12 +111,38 @@ public sealed class FieldPrinter
                 }
                 default:
                     if (TryWrite(entry, record, text, out int written))
-                        json.WriteString(entry.JsonName, text.Slice(0, written));
+                    {
+                        if (!relaxed || !TryWriteAsciiString(json, entry.JsonName, text.Slice(0, written)))
+                            json.WriteString(entry.JsonName, text.Slice(0, written));
+                    }
                     else
                         json.WriteString(entry.JsonName, Text(entry, record));
                     break;
             }
         }
+    }
+
+    // Printable ASCII that relaxed JSON escaping leaves as it is: all but the quote and the backslash.
+    private static readonly SearchValues<char> s_plainJson = SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    /// <summary>
+    /// Writes <paramref name="text"/> as a JSON string without the encoder's scan and transcoding,
+    /// when every character is one that <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/>
+    /// leaves alone (the usual field text: names, hex, symbols); false, having written nothing, otherwise.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    private static bool TryWriteAsciiString(Utf8JsonWriter json, JsonEncodedText name, ReadOnlySpan<char> text)
+    {
+        if (text.Length > 254 || text.ContainsAnyExcept(s_plainJson))
+            return false;
+        Span<byte> quoted = stackalloc byte[256];
+        quoted[0] = (byte)'"';
+        Ascii.FromUtf16(text, quoted.Slice(1), out int length);
+        quoted[length + 1] = (byte)'"';
+        json.WritePropertyName(name);
+        json.WriteRawValue(quoted.Slice(0, length + 2), skipInputValidation: true);
+        return true;
     }
 
     private static string Text(Field display, ReadOnlySpan<byte> record)
