@@ -65,6 +65,20 @@ public ref partial struct TraceTextWriter
     /// </summary>
     public void Integer(ulong bits, in FormatSpec spec)
     {
+        // The commonest conversions, a plain %u or %d of a non-negative value: digits, nothing else.
+        if (spec.Flags == FormatFlags.None && spec.Width < 0 && spec.Precision < 0)
+        {
+            if (spec.Conversion == 'u' && spec.Size == 4)
+            {
+                Decimal((uint)bits);
+                return;
+            }
+            if (spec.Conversion is 'd' or 'i' && spec.Size == 4 && (int)bits >= 0)
+            {
+                Decimal((uint)(int)bits);
+                return;
+            }
+        }
         switch (spec.Conversion)
         {
             case 'c':
@@ -336,11 +350,17 @@ public ref partial struct TraceTextWriter
     }
 
     /// <summary>Pads the text written since <paramref name="start"/> with spaces to <paramref name="width"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void Justify(int start, int width, bool left)
     {
+        // Most conversions have no width: nothing to do, decided without a call.
+        if (width > _position - start && !_overflowed)
+            Pad(start, width, left);
+    }
+
+    private void Pad(int start, int width, bool left)
+    {
         int length = _position - start;
-        if (_overflowed || width <= length)
-            return;
         int pad = Math.Min(width, MaxWidth) - length;
         if (_position + pad > _destination.Length)
         {
@@ -378,6 +398,21 @@ public ref partial struct TraceTextWriter
 
     /// <summary>Plain decimal digits, the commonest conversion (<c>%u</c>, <c>%d</c> of a non-negative value).</summary>
     private void Decimal(ulong value)
+    {
+        if (value <= uint.MaxValue)
+        {
+            Decimal((uint)value);
+            return;
+        }
+        if (_overflowed || !value.TryFormat(_destination.Slice(_position), out int written, default, System.Globalization.CultureInfo.InvariantCulture))
+        {
+            _overflowed = true;
+            return;
+        }
+        _position += written;
+    }
+
+    private void Decimal(uint value)
     {
         if (_overflowed || !value.TryFormat(_destination.Slice(_position), out int written, default, System.Globalization.CultureInfo.InvariantCulture))
         {
