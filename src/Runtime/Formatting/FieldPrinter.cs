@@ -145,6 +145,7 @@ public sealed class FieldPrinter
         return true;
     }
 
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     private static string Text(Field display, ReadOnlySpan<byte> record)
     {
         Span<char> stack = stackalloc char[256];
