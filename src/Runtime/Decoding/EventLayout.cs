@@ -192,7 +192,25 @@ public sealed class EventLayout
 
     private string? CheckDynamic(ReadOnlySpan<byte> record)
     {
-        string? problem = RecordReader.CheckFixed(record, FixedSize);
+        if (record.Length < FixedSize)
+            return RecordReader.CheckFixed(record, FixedSize);
+        // The same test as RecordReader.CheckDynamic, without its messages: every record passes
+        // through here, and only a bad one needs words.
+        foreach (int field in _dynamic)
+        {
+            ref readonly FieldSlot slot = ref _slots[field];
+            uint location = RecordReader.Read<uint>(record, slot.Offset);
+            int start = (int)(location & 0xFFFF) + (slot.IsRelative ? slot.Offset + 4 : 0);
+            if (location >> 16 != 0 && (start < FixedSize || start > record.Length))
+                return DynamicProblem(record);
+        }
+        return null;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private string? DynamicProblem(ReadOnlySpan<byte> record)
+    {
+        string? problem = null;
         for (int i = 0; problem is null && i < _dynamic.Length; i++)
         {
             FieldSlot slot = _slots[_dynamic[i]];

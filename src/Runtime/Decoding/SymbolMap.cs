@@ -81,24 +81,42 @@ internal sealed class SymbolMap
 /// <summary>The names one kernel's table gives a field's values: what that kernel's own text prints.</summary>
 internal sealed class SymbolNames
 {
+    // Most tables name small values (enums): those are found by index, the rest by hash.
+    private const int DenseLimit = 4096;
+
     private readonly Dictionary<ulong, string> _names = new();
+    private readonly string?[] _dense;
 
     public SymbolNames(FieldSymbolTable table)
     {
         var flags = new List<FlagName>();
+        ulong largest = 0;
         foreach (SymbolEntry entry in table.Entries)
         {
             // The kernel prints the first entry that matches.
             if (!_names.ContainsKey(entry.Value))
                 _names[entry.Value] = entry.Name;
             flags.Add(new FlagName(entry.Value, entry.Name));
+            if (entry.Value < DenseLimit)
+                largest = Math.Max(largest, entry.Value + 1);
         }
         Flags = flags.ToArray();
+        _dense = new string?[largest];
+        foreach (KeyValuePair<ulong, string> name in _names)
+        {
+            if (name.Key < largest)
+                _dense[name.Key] = name.Value;
+        }
     }
 
     /// <summary>The table as flag names, in the kernel's order.</summary>
     public FlagName[] Flags { get; }
 
     /// <summary>The name of a value, or null.</summary>
-    public string? NameOf(ulong value) => _names.TryGetValue(value, out string? name) ? name : null;
+    public string? NameOf(ulong value)
+    {
+        if (value < (ulong)_dense.Length)
+            return _dense[value];
+        return value >= DenseLimit && _names.TryGetValue(value, out string? name) ? name : null;
+    }
 }

@@ -3,6 +3,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using TpGen.Decoding;
 using TpGen.Schema;
@@ -18,29 +20,27 @@ namespace TpGen.Formatting;
 /// </summary>
 public sealed class FieldPrinter
 {
-    private readonly Dictionary<string, FieldDisplay> _byName = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, FlagName[]> _flags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Field> _byName = new(StringComparer.Ordinal);
+    private readonly Field[] _own;
 
     /// <summary>A printer for the records of <paramref name="schema"/>.</summary>
     public FieldPrinter(TracepointSchema schema)
     {
         Schema = schema ?? throw new ArgumentNullException(nameof(schema));
         var displays = new List<FieldDisplay>();
+        var own = new List<Field>();
         foreach (FieldSpec field in schema.Fields)
         {
-            FieldDisplay display = FieldDisplay.For(schema, field);
-            _byName[field.Name] = display;
+            var entry = new Field(FieldDisplay.For(schema, field));
+            _byName[field.Name] = entry;
             if (!field.IsCommon)
-                displays.Add(display);
-            if (display.Names is { IsFlags: true } table)
             {
-                var names = new FlagName[table.Entries.Count];
-                for (int i = 0; i < names.Length; i++)
-                    names[i] = new FlagName(table.Entries[i].Value, table.Entries[i].Name);
-                _flags[display.Field.Name] = names;
+                displays.Add(entry.Display);
+                own.Add(entry);
             }
         }
         Displays = displays;
+        _own = own.ToArray();
     }
 
     /// <summary>The event.</summary>
@@ -51,31 +51,37 @@ public sealed class FieldPrinter
 
     /// <summary>How field <paramref name="field"/> (its own or a common one) is shown.</summary>
     /// <exception cref="ArgumentException">The event has no such field.</exception>
-    public FieldDisplay Display(string field) =>
-        _byName.TryGetValue(field, out FieldDisplay? display) ? display : throw new ArgumentException($"{Schema.FullName} has no field '{field}'", nameof(field));
+    public FieldDisplay Display(string field) => Find(field).Display;
 
     /// <summary>The field's value as text: as the event's text shows it, numbers in decimal.</summary>
     /// <exception cref="TraceRecordException">The record is too short for the field.</exception>
-    public string Text(string field, ReadOnlySpan<byte> record) => Text(Display(field), record);
+    public string Text(string field, ReadOnlySpan<byte> record) => Text(Find(field), record);
+
+    private Field Find(string field) =>
+        _byName.TryGetValue(field, out Field? entry) ? entry : throw new ArgumentException($"{Schema.FullName} has no field '{field}'", nameof(field));
 
     /// <summary>
     /// Writes the event's own fields as JSON properties, each named as the field: numbers as
     /// numbers, bools as booleans, arrays of numbers as arrays, everything else as the text shows it.
     /// </summary>
     /// <exception cref="TraceRecordException">The record is too short for a field; the properties before it are written.</exception>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public void WriteJson(Utf8JsonWriter json, ReadOnlySpan<byte> record)
     {
         ArgumentNullException.ThrowIfNull(json);
-        foreach (FieldDisplay display in Displays)
+        // Most fields' text fits here; the text is written from it without a string in between.
+        Span<char> text = stackalloc char[256];
+        bool relaxed = ReferenceEquals(json.Options.Encoder, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        foreach (Field entry in _own)
         {
-            FieldSpec field = display.Field;
+            FieldSpec field = entry.Display.Field;
             // Each value is read before its name is written, so a record that ends early leaves whole properties.
-            switch (display.Show)
+            switch (entry.Display.Show)
             {
                 case FieldShow.Number:
                 {
                     ulong bits = Integer(field, record);
-                    json.WritePropertyName(field.Name);
+                    json.WritePropertyName(entry.JsonName);
                     if (IsSigned(field))
                         json.WriteNumberValue(unchecked((long)bits));
                     else
@@ -85,13 +91,13 @@ public sealed class FieldPrinter
                 case FieldShow.Bool:
                 {
                     bool value = Integer(field, record) != 0;
-                    json.WriteBoolean(field.Name, value);
+                    json.WriteBoolean(entry.JsonName, value);
                     break;
                 }
                 case FieldShow.Array:
                 {
                     ReadOnlySpan<byte> bytes = Payload(field, record);
-                    json.WriteStartArray(field.Name);
+                    json.WriteStartArray(entry.JsonName);
                     for (int at = 0; at + field.ElementSize <= bytes.Length; at += field.ElementSize)
                     {
                         ulong element = Element(bytes.Slice(at), field.ElementSize, field.IsSigned);
@@ -104,13 +110,43 @@ public sealed class FieldPrinter
                     break;
                 }
                 default:
-                    json.WriteString(field.Name, Text(display, record));
+                    if (TryWrite(entry, record, text, out int written))
+                    {
+                        if (!relaxed || !TryWriteAsciiString(json, entry.JsonName, text.Slice(0, written)))
+                            json.WriteString(entry.JsonName, text.Slice(0, written));
+                    }
+                    else
+                        json.WriteString(entry.JsonName, Text(entry, record));
                     break;
             }
         }
     }
 
-    private string Text(FieldDisplay display, ReadOnlySpan<byte> record)
+    // Printable ASCII that relaxed JSON escaping leaves as it is: all but the quote and the backslash.
+    private static readonly SearchValues<char> s_plainJson = SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    /// <summary>
+    /// Writes <paramref name="text"/> as a JSON string without the encoder's scan and transcoding,
+    /// when every character is one that <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/>
+    /// leaves alone (the usual field text: names, hex, symbols); false, having written nothing, otherwise.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    private static bool TryWriteAsciiString(Utf8JsonWriter json, JsonEncodedText name, ReadOnlySpan<char> text)
+    {
+        if (text.Length > 254 || text.ContainsAnyExcept(s_plainJson))
+            return false;
+        Span<byte> quoted = stackalloc byte[256];
+        quoted[0] = (byte)'"';
+        Ascii.FromUtf16(text, quoted.Slice(1), out int length);
+        quoted[length + 1] = (byte)'"';
+        json.WritePropertyName(name);
+        json.WriteRawValue(quoted.Slice(0, length + 2), skipInputValidation: true);
+        return true;
+    }
+
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    private static string Text(Field display, ReadOnlySpan<byte> record)
     {
         Span<char> stack = stackalloc char[256];
         if (TryWrite(display, record, stack, out int written))
@@ -132,8 +168,9 @@ public sealed class FieldPrinter
         return "(field text longer than 16 Mi characters)";
     }
 
-    private bool TryWrite(FieldDisplay display, ReadOnlySpan<byte> record, Span<char> destination, out int written)
+    private static bool TryWrite(Field entry, ReadOnlySpan<byte> record, Span<char> destination, out int written)
     {
+        FieldDisplay display = entry.Display;
         FieldSpec field = display.Field;
         var w = new TraceTextWriter(destination);
         var text = new FormatSpec(FormatFlags.None, -1, display.Precision, 8, 's');
@@ -141,11 +178,11 @@ public sealed class FieldPrinter
         {
             case FieldShow.Names:
             {
-                ulong value = NamedValue(display, record);
-                if (_flags.TryGetValue(field.Name, out FlagName[]? flags))
+                ulong value = entry.NamedValue(record);
+                if (entry.Flags is { } flags)
                     w.Flags(value, display.Delimiter ?? "|", flags);
                 else
-                    w.Symbol(display.Names!.NameOf(value), value);
+                    w.Symbol(entry.NameOf(value), value);
                 break;
             }
             case FieldShow.Symbol:
@@ -170,8 +207,7 @@ public sealed class FieldPrinter
                 break;
             case FieldShow.Number:
             {
-                ulong bits = Integer(field, record);
-                w.Literal(IsSigned(field) ? unchecked((long)bits).ToString(CultureInfo.InvariantCulture) : bits.ToString(CultureInfo.InvariantCulture));
+                w.Integer(Integer(field, record), IsSigned(field) ? s_signed : s_unsigned);
                 break;
             }
             case FieldShow.Array:
@@ -183,7 +219,7 @@ public sealed class FieldPrinter
                     if (at > 0)
                         w.Char(',');
                     ulong element = Element(bytes.Slice(at), field.ElementSize, field.IsSigned);
-                    w.Literal(field.IsSigned ? unchecked((long)element).ToString(CultureInfo.InvariantCulture) : element.ToString(CultureInfo.InvariantCulture));
+                    w.Integer(element, field.IsSigned ? s_signed : s_unsigned);
                 }
                 w.Char(']');
                 break;
@@ -193,33 +229,6 @@ public sealed class FieldPrinter
                 break;
         }
         return w.TryComplete(out written);
-    }
-
-    /// <summary>
-    /// The value the field's table is given, as the kernel passes it (<c>unsigned long</c>): the
-    /// field's value through the casts of the print fmt's expression, sign-extended from the last.
-    /// </summary>
-    private static ulong NamedValue(FieldDisplay display, ReadOnlySpan<byte> record)
-    {
-        FieldSpec field = display.Field;
-        ulong value = Integer(field, record);
-        bool signed = IsSigned(field);
-        int size = field.Size;
-        var casts = new Stack<CType>();
-        for (PrintExpr? expression = display.NamedValue; expression is CastExpr cast; expression = cast.Operand)
-            casts.Push(cast.Type);
-        while (casts.Count > 0)
-        {
-            CType type = casts.Pop();
-            if (type.PointerDepth > 0)
-                (size, signed) = (8, false);
-            else if (CTypeFacts.TryGet(type.BaseType, out int castSize, out bool castSigned))
-                (size, signed) = (castSize, castSigned);
-            else
-                continue;
-            value = Extend(value, size, signed);
-        }
-        return value;
     }
 
     private static ulong Integer(FieldSpec field, ReadOnlySpan<byte> record) =>
@@ -235,6 +244,10 @@ public sealed class FieldPrinter
         4 => signed ? unchecked((ulong)BinaryPrimitives.ReadInt32LittleEndian(bytes)) : BinaryPrimitives.ReadUInt32LittleEndian(bytes),
         _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
     };
+
+    // A number in decimal, as C prints a 64-bit value with %lld or %llu.
+    private static readonly FormatSpec s_signed = new(FormatFlags.None, -1, -1, 8, 'd');
+    private static readonly FormatSpec s_unsigned = new(FormatFlags.None, -1, -1, 8, 'u');
 
     private static ulong Extend(ulong value, int size, bool signed)
     {
@@ -256,5 +269,71 @@ public sealed class FieldPrinter
     {
         int end = bytes.IndexOf((byte)0);
         return end >= 0 ? bytes.Slice(0, end) : bytes;
+    }
+
+    /// <summary>One field, with what showing it needs worked out once rather than at every record.</summary>
+    private sealed class Field
+    {
+        private readonly Dictionary<ulong, string>? _names;
+        private readonly (int Size, bool Signed)[] _casts;
+
+        public Field(FieldDisplay display)
+        {
+            Display = display;
+            FieldSpec field = display.Field;
+            JsonName = JsonEncodedText.Encode(field.Name, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+            if (display.Names is { } table)
+            {
+                if (table.IsFlags)
+                {
+                    Flags = new FlagName[table.Entries.Count];
+                    for (int i = 0; i < Flags.Length; i++)
+                        Flags[i] = new FlagName(table.Entries[i].Value, table.Entries[i].Name);
+                }
+                else
+                {
+                    // The first entry of a value is the name the kernel prints.
+                    _names = new Dictionary<ulong, string>();
+                    foreach (SymbolEntry entry in table.Entries)
+                        _names.TryAdd(entry.Value, entry.Name);
+                }
+            }
+            // The casts of the print fmt's expression, innermost first: the order they apply in.
+            var casts = new List<(int, bool)>();
+            for (PrintExpr? expression = display.NamedValue; expression is CastExpr cast; expression = cast.Operand)
+            {
+                CType type = cast.Type;
+                if (type.PointerDepth > 0)
+                    casts.Add((8, false));
+                else if (CTypeFacts.TryGet(type.BaseType, out int castSize, out bool castSigned))
+                    casts.Add((castSize, castSigned));
+            }
+            casts.Reverse();
+            _casts = casts.ToArray();
+        }
+
+        public FieldDisplay Display { get; }
+
+        /// <summary>The field's name as a JSON property name, escaped as tpgen's JSON escapes (field names are C identifiers, so any encoder agrees).</summary>
+        public JsonEncodedText JsonName { get; }
+
+        /// <summary>The <c>__print_flags</c> table, in its order; null for others.</summary>
+        public FlagName[]? Flags { get; }
+
+        /// <summary>The <c>__print_symbolic</c> name of <paramref name="value"/>, or null.</summary>
+        public string? NameOf(ulong value) => _names is not null && _names.TryGetValue(value, out string? name) ? name : null;
+
+        /// <summary>
+        /// The value the field's table is given, as the kernel passes it (<c>unsigned long</c>): the
+        /// field's value through the casts of the print fmt's expression, sign-extended from the last.
+        /// </summary>
+        public ulong NamedValue(ReadOnlySpan<byte> record)
+        {
+            FieldSpec field = Display.Field;
+            ulong value = Integer(field, record);
+            foreach ((int size, bool signed) in _casts)
+                value = Extend(value, size, signed);
+            return value;
+        }
     }
 }

@@ -17,6 +17,8 @@ public static class TraceText
     private const int MaxLength = 1 << 20;
 
     /// <summary>Formats <paramref name="value"/> into a new string.</summary>
+    // The stack buffer is written before it is read: clearing it first would cost more than most events' formatting.
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public static string ToString<T>(scoped in T value) where T : ITraceFormattable, allows ref struct
     {
         Span<char> stack = stackalloc char[256];

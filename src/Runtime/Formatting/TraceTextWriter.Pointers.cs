@@ -14,27 +14,7 @@ public ref partial struct TraceTextWriter
     public void Symbol(ulong address, bool withOffset, in FormatSpec spec)
     {
         int start = _position;
-        if (KernelSymbols.Current.TryLookup(address, out string name, out ulong offset, out ulong size, out string? module))
-        {
-            Literal(name);
-            if (withOffset)
-            {
-                Literal("+");
-                Hex0x(offset);
-                Literal("/");
-                Hex0x(size);
-            }
-            if (module is not null)
-            {
-                Literal(" [");
-                Literal(module);
-                Literal("]");
-            }
-        }
-        else
-        {
-            Hex0x(address);
-        }
+        Literal(KernelSymbols.Current.Text(address, withOffset));
         Justify(start, spec.Width, (spec.Flags & FormatFlags.LeftJustify) != 0);
     }
 

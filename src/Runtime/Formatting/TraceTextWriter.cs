@@ -65,6 +65,20 @@ public ref partial struct TraceTextWriter
     /// </summary>
     public void Integer(ulong bits, in FormatSpec spec)
     {
+        // The commonest conversions, a plain %u or %d of a non-negative value: digits, nothing else.
+        if (spec.Flags == FormatFlags.None && spec.Width < 0 && spec.Precision < 0)
+        {
+            if (spec.Conversion == 'u' && spec.Size == 4)
+            {
+                Decimal((uint)bits);
+                return;
+            }
+            if (spec.Conversion is 'd' or 'i' && spec.Size == 4 && (int)bits >= 0)
+            {
+                Decimal((uint)(int)bits);
+                return;
+            }
+        }
         switch (spec.Conversion)
         {
             case 'c':
@@ -102,21 +116,13 @@ public ref partial struct TraceTextWriter
             utf8 = utf8.Slice(0, spec.Precision);
         if (_overflowed)
             return;
-        if (Ascii.IsValid(utf8))
-        {
-            Span<char> target = _destination.Slice(_position);
-            if (utf8.Length > target.Length)
-            {
-                _overflowed = true;
-                return;
-            }
-            Ascii.ToUtf16(utf8, target, out int written);
+        // Record strings are nearly always ASCII: widened in one pass, which stops at the first
+        // other byte; then the whole string is decoded as UTF-8 instead.
+        Span<char> target = _destination.Slice(_position);
+        if (utf8.Length <= target.Length && Ascii.ToUtf16(utf8, target, out int written) == System.Buffers.OperationStatus.Done)
             _position += written;
-        }
         else
-        {
             Utf8Text(utf8);
-        }
         Justify(start, spec.Width, (spec.Flags & FormatFlags.LeftJustify) != 0);
     }
 
@@ -262,8 +268,16 @@ public ref partial struct TraceTextWriter
     /// <summary><c>0x%lx</c>, which the kernel's helpers use for unnamed values.</summary>
     public void Hex0x(ulong value)
     {
-        Literal("0x");
-        Number(value, false, default, 16, upper: false);
+        int count = HexDigits(value);
+        if (_overflowed || _position + 2 + count > _destination.Length)
+        {
+            _overflowed = true;
+            return;
+        }
+        _destination[_position] = '0';
+        _destination[_position + 1] = 'x';
+        WriteHex(_destination.Slice(_position + 2, count), value, upper: false);
+        _position += 2 + count;
     }
 
     /// <summary>
@@ -273,6 +287,18 @@ public ref partial struct TraceTextWriter
     /// </summary>
     public void Pointer(ulong address, in FormatSpec spec)
     {
+        if (spec.Width < 0 && spec.Precision < 0 && (spec.Flags & ~FormatFlags.ZeroPad) == 0)
+        {
+            // The usual plain %p: exactly 16 digits, zero-padded.
+            if (_overflowed || _position + 16 > _destination.Length)
+            {
+                _overflowed = true;
+                return;
+            }
+            WriteHex(_destination.Slice(_position, 16), address, upper: false);
+            _position += 16;
+            return;
+        }
         var pointerSpec = spec.Width < 0
             ? new FormatSpec(spec.Flags | FormatFlags.ZeroPad, 16, spec.Precision, 8, 'x')
             : new FormatSpec(spec.Flags, spec.Width, spec.Precision, 8, 'x');
@@ -293,9 +319,27 @@ public ref partial struct TraceTextWriter
 
     private void HexByte(byte value, bool upper)
     {
-        string digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-        Char(digits[value >> 4]);
-        Char(digits[value & 0xF]);
+        ReadOnlySpan<byte> digits = upper ? UpperDigits : LowerDigits;
+        Char((char)digits[value >> 4]);
+        Char((char)digits[value & 0xF]);
+    }
+
+    private static ReadOnlySpan<byte> LowerDigits => "0123456789abcdef"u8;
+
+    private static ReadOnlySpan<byte> UpperDigits => "0123456789ABCDEF"u8;
+
+    /// <summary>The number of hex digits of <paramref name="value"/> (1 for 0).</summary>
+    private static int HexDigits(ulong value) => (67 - System.Numerics.BitOperations.LeadingZeroCount(value | 1)) >> 2;
+
+    /// <summary>Fills <paramref name="target"/> with the low hex digits of <paramref name="value"/>, most significant first.</summary>
+    private static void WriteHex(Span<char> target, ulong value, bool upper)
+    {
+        ReadOnlySpan<byte> digits = upper ? UpperDigits : LowerDigits;
+        for (int i = target.Length - 1; i >= 0; i--)
+        {
+            target[i] = (char)digits[(int)(value & 0xF)];
+            value >>= 4;
+        }
     }
 
     private void Padded(char c, in FormatSpec spec)
@@ -306,11 +350,17 @@ public ref partial struct TraceTextWriter
     }
 
     /// <summary>Pads the text written since <paramref name="start"/> with spaces to <paramref name="width"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void Justify(int start, int width, bool left)
     {
+        // Most conversions have no width: nothing to do, decided without a call.
+        if (width > _position - start && !_overflowed)
+            Pad(start, width, left);
+    }
+
+    private void Pad(int start, int width, bool left)
+    {
         int length = _position - start;
-        if (_overflowed || width <= length)
-            return;
         int pad = Math.Min(width, MaxWidth) - length;
         if (_position + pad > _destination.Length)
         {
@@ -330,7 +380,6 @@ public ref partial struct TraceTextWriter
     }
 
     /// <summary>The kernel's number(): sign, 0x prefix, zero or space padding, precision as a minimum digit count.</summary>
-    [System.Runtime.CompilerServices.SkipLocalsInit]
     private void Number(ulong magnitude, bool negative, in FormatSpec spec, int radix, bool upper)
     {
         FormatFlags flags = spec.Flags;
@@ -338,9 +387,45 @@ public ref partial struct TraceTextWriter
         // width, nothing else; they are written straight into place.
         if ((flags & ~FormatFlags.ZeroPad) == 0 && spec.Precision < 0 && !(negative && spec.Conversion is 'd' or 'i'))
         {
-            PlainNumber(magnitude, Math.Min(spec.Width, MaxWidth), (flags & FormatFlags.ZeroPad) != 0 ? '0' : ' ', radix, upper);
+            if (spec.Width < 0 && radix == 10)
+                Decimal(magnitude);
+            else
+                PlainNumber(magnitude, Math.Min(spec.Width, MaxWidth), (flags & FormatFlags.ZeroPad) != 0 ? '0' : ' ', radix, upper);
             return;
         }
+        FullNumber(magnitude, negative, spec, radix, upper);
+    }
+
+    /// <summary>Plain decimal digits, the commonest conversion (<c>%u</c>, <c>%d</c> of a non-negative value).</summary>
+    private void Decimal(ulong value)
+    {
+        if (value <= uint.MaxValue)
+        {
+            Decimal((uint)value);
+            return;
+        }
+        if (_overflowed || !value.TryFormat(_destination.Slice(_position), out int written, default, System.Globalization.CultureInfo.InvariantCulture))
+        {
+            _overflowed = true;
+            return;
+        }
+        _position += written;
+    }
+
+    private void Decimal(uint value)
+    {
+        if (_overflowed || !value.TryFormat(_destination.Slice(_position), out int written, default, System.Globalization.CultureInfo.InvariantCulture))
+        {
+            _overflowed = true;
+            return;
+        }
+        _position += written;
+    }
+
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    private void FullNumber(ulong magnitude, bool negative, in FormatSpec spec, int radix, bool upper)
+    {
+        FormatFlags flags = spec.Flags;
         if ((flags & FormatFlags.LeftJustify) != 0)
             flags &= ~FormatFlags.ZeroPad;
         int width = Math.Min(spec.Width, MaxWidth);
@@ -457,10 +542,14 @@ public ref partial struct TraceTextWriter
             for (ulong rest = magnitude; rest >= 10; rest /= 10)
                 count++;
         }
+        else if (radix == 16)
+        {
+            count = HexDigits(magnitude);
+        }
         else
         {
             int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(magnitude | 1);
-            count = radix == 16 ? (bits + 3) / 4 : (bits + 2) / 3;
+            count = (bits + 2) / 3;
         }
         int padding = Math.Max(width - count, 0);
         if (_overflowed || _position + padding + count > _destination.Length)
@@ -470,25 +559,18 @@ public ref partial struct TraceTextWriter
         }
         Span<char> target = _destination.Slice(_position, padding + count);
         target.Slice(0, padding).Fill(pad);
-        string alphabet = upper ? "0123456789ABCDEF" : "0123456789abcdef";
         int at = target.Length;
         switch (radix)
         {
             case 16:
-                for (int i = 0; i < count; i++, magnitude >>= 4)
-                    target[--at] = alphabet[(int)(magnitude & 0xF)];
+                WriteHex(target.Slice(padding), magnitude, upper);
                 break;
             case 8:
                 for (int i = 0; i < count; i++, magnitude >>= 3)
-                    target[--at] = alphabet[(int)(magnitude & 0x7)];
+                    target[--at] = (char)('0' + (int)(magnitude & 0x7));
                 break;
             default:
-                for (int i = 0; i < count; i++)
-                {
-                    ulong quotient = magnitude / 10;
-                    target[--at] = (char)('0' + (int)(magnitude - quotient * 10));
-                    magnitude = quotient;
-                }
+                magnitude.TryFormat(target.Slice(padding), out _, default, System.Globalization.CultureInfo.InvariantCulture);
                 break;
         }
         _position += target.Length;

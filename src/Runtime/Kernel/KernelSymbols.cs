@@ -23,7 +23,12 @@ public sealed class KernelSymbols
     private readonly ulong[] _addresses;
     private readonly string[] _names;
     private readonly string?[] _modules;
+    private readonly SymbolText?[] _texts = new SymbolText?[TextCacheSize];
     private long _last;
+
+    // Traced code addresses repeat (a few drop sites, a few callers): the text of recently printed
+    // ones is kept, so printing one again is a lookup in this table, not a search and formatting.
+    private const int TextCacheSize = 256;
 
     private KernelSymbols(ulong[] addresses, string[] names, string?[] modules)
     {
@@ -158,6 +163,41 @@ public sealed class KernelSymbols
         module = _modules[index];
         Interlocked.Exchange(ref _last, (long)index << 32 | (uint)next);
         return true;
+    }
+
+    /// <summary>
+    /// The text <c>%pS</c> (<paramref name="withOffset"/>: <c>symbol+0xoff/0xsize [module]</c>) or
+    /// <c>%ps</c> (<c>symbol [module]</c>) prints for <paramref name="address"/>; <c>0x...</c> when no
+    /// symbol holds it. Kept for the recently printed addresses; safe to call from any thread.
+    /// </summary>
+    internal string Text(ulong address, bool withOffset)
+    {
+        ulong hash = address ^ address >> 8 ^ address >> 16;
+        int slot = (int)(hash & (TextCacheSize - 1));
+        // Entries are immutable and a reference is read whole, so a race shows an old entry or a new one, never a mix.
+        SymbolText? cached = _texts[slot];
+        if (cached is not null && cached.Address == address && cached.WithOffset == withOffset)
+            return cached.Text;
+        string text = FormatText(address, withOffset);
+        _texts[slot] = new SymbolText(address, withOffset, text);
+        return text;
+    }
+
+    private string FormatText(ulong address, bool withOffset)
+    {
+        if (!TryLookup(address, out string name, out ulong offset, out ulong size, out string? module))
+            return "0x" + address.ToString("x", CultureInfo.InvariantCulture);
+        string text = withOffset ? string.Create(CultureInfo.InvariantCulture, $"{name}+0x{offset:x}/0x{size:x}") : name;
+        return module is null ? text : text + " [" + module + "]";
+    }
+
+    private sealed class SymbolText(ulong address, bool withOffset, string text)
+    {
+        public ulong Address { get; } = address;
+
+        public bool WithOffset { get; } = withOffset;
+
+        public string Text { get; } = text;
     }
 
     private sealed class Scope(KernelSymbols? previous) : IDisposable

@@ -1,4 +1,6 @@
 using System;
+using System.Buffers;
+using System.Buffers.Text;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -29,6 +31,21 @@ internal enum TraceMode
 /// </summary>
 internal sealed class TraceOutput : IRecordHandler, IDisposable
 {
+    // JSON lines gather in memory and go out in one write per pass over the ring buffer (or when
+    // this much has gathered): a write per record would cost two system calls per event.
+    private const int JsonFlushThreshold = 1 << 16;
+
+    // The object's own property names, escaped once rather than at every record.
+    private static readonly JsonEncodedText s_time = JsonEncodedText.Encode("time");
+    private static readonly JsonEncodedText s_cpu = JsonEncodedText.Encode("cpu");
+    private static readonly JsonEncodedText s_pid = JsonEncodedText.Encode("pid");
+    private static readonly JsonEncodedText s_tid = JsonEncodedText.Encode("tid");
+    private static readonly JsonEncodedText s_comm = JsonEncodedText.Encode("comm");
+    private static readonly JsonEncodedText s_event = JsonEncodedText.Encode("event");
+    private static readonly JsonEncodedText s_truncated = JsonEncodedText.Encode("truncated");
+    private static readonly JsonEncodedText s_fields = JsonEncodedText.Encode("fields");
+    private static readonly JsonEncodedText s_error = JsonEncodedText.Encode("error");
+
     private readonly TraceMode _mode;
     private readonly RecordFormatter? _formatter;
     private readonly FieldPrinter[] _events;
@@ -39,12 +56,16 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
     private readonly Stream _stream;
     private readonly StreamWriter _text;
     private readonly Utf8JsonWriter? _json;
+    private readonly ArrayBufferWriter<byte>? _jsonLines;
+    private readonly JsonEncodedText[] _eventNames = Array.Empty<JsonEncodedText>();
+    private readonly bool _terminal;
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
     private char[] _buffer = new char[1024];
     private IReadOnlyList<EventLayout>? _layouts;
     private PcapngWriter? _pcap;
     private byte[] _commandBytes = Array.Empty<byte>();
     private string? _commandText;
+    private JsonEncodedText _commandJson;
     private bool _disposed;
 
     public TraceOutput(TraceMode mode, RecordFormatter? formatter, FieldPrinter[] events, string? countBy, long limit, CancellationTokenSource stop, Stream output, TextWriter error)
@@ -58,11 +79,16 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
         _error = error;
         _stream = output;
         // Line by line on a terminal; through a large buffer when redirected (a file or a pipe).
-        bool terminal = !Console.IsOutputRedirected;
-        _text = new StreamWriter(output, new UTF8Encoding(false), 1 << 16) { AutoFlush = terminal };
+        _terminal = !Console.IsOutputRedirected;
+        _text = new StreamWriter(output, new UTF8Encoding(false), 1 << 16) { AutoFlush = _terminal };
         if (mode == TraceMode.Json)
+        {
             // Relaxed escaping: a symbol reads "kfree+0x2a/0xd0", not "kfree\u002B0x2a/0xd0" (the output is not embedded in HTML).
-            _json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            var encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            _jsonLines = new ArrayBufferWriter<byte>(JsonFlushThreshold + 4096);
+            _json = new Utf8JsonWriter(_jsonLines, new JsonWriterOptions { Indented = false, Encoder = encoder, SkipValidation = true });
+            _eventNames = events.Select(e => JsonEncodedText.Encode(e.Schema.FullName, encoder)).ToArray();
+        }
     }
 
     public long Printed { get; private set; }
@@ -164,9 +190,7 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
             else
                 json.WriteNull("lost");
             json.WriteEndObject();
-            json.Flush();
-            json.Reset();
-            _stream.WriteByte((byte)'\n');
+            EndJsonLine();
         }
     }
 
@@ -191,6 +215,7 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
             return;
         try
         {
+            WriteJsonLines();
             _text.Flush();
             _stream.Flush();
         }
@@ -215,6 +240,7 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
         {
             _json?.Flush();
             _json?.Dispose();
+            WriteJsonLines();
             _text.Flush();
         }
         catch (IOException)
@@ -266,6 +292,8 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
         {
             _commandBytes = command.ToArray();
             _commandText = Command(command);
+            if (_json is not null)
+                _commandJson = JsonEncodedText.Encode(_commandText, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         }
         return _commandText;
     }
@@ -274,31 +302,93 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
     {
         Utf8JsonWriter json = _json!;
         json.WriteStartObject();
-        json.WriteNumber("time", header.TimestampNanoseconds / 1e9);
-        json.WriteNumber("cpu", header.Cpu);
-        json.WriteNumber("pid", header.ProcessId);
-        json.WriteNumber("tid", record.Length >= 8 ? BitConverter.ToInt32(record.Slice(4)) : 0);
-        json.WriteString("comm", Command(command));
-        json.WriteString("event", values.Schema.FullName);
+        WriteTime(json, header.TimestampNanoseconds);
+        json.WriteNumber(s_cpu, header.Cpu);
+        json.WriteNumber(s_pid, header.ProcessId);
+        json.WriteNumber(s_tid, record.Length >= 8 ? BitConverter.ToInt32(record.Slice(4)) : 0);
+        CommandText(command);
+        json.WriteString(s_comm, _commandJson);
+        json.WriteString(s_event, _eventNames[header.EventIndex]);
         if ((header.Flags & RecordFlags.Truncated) != 0)
-            json.WriteBoolean("truncated", true);
-        json.WriteStartObject("fields");
+            json.WriteBoolean(s_truncated, true);
+        json.WriteStartObject(s_fields);
         try
         {
             values.WriteJson(json, record);
         }
         catch (TraceRecordException e)
         {
-            json.WriteString("error", e.Problem);
+            json.WriteString(s_error, e.Problem);
         }
         json.WriteEndObject();
         ContextText.WriteJson(json, context);
         json.WriteEndObject();
+        EndJsonLine();
+    }
+
+    /// <summary>Ends the JSON object just written with a newline; writes the lines out when enough have gathered, or at once on a terminal.</summary>
+    private void EndJsonLine()
+    {
+        Utf8JsonWriter json = _json!;
         json.Flush();
         json.Reset();
-        _stream.WriteByte((byte)'\n');
-        if (!Console.IsOutputRedirected)
-            _stream.Flush();
+        ArrayBufferWriter<byte> lines = _jsonLines!;
+        lines.GetSpan(1)[0] = (byte)'\n';
+        lines.Advance(1);
+        if (_terminal || lines.WrittenCount >= JsonFlushThreshold)
+        {
+            WriteJsonLines();
+            if (_terminal)
+                _stream.Flush();
+        }
+    }
+
+    private void WriteJsonLines()
+    {
+        if (_jsonLines is not { WrittenCount: > 0 } lines)
+            return;
+        try
+        {
+            _stream.Write(lines.WrittenSpan);
+        }
+        finally
+        {
+            // What did not go out (the reader went away) is dropped, never written twice.
+            lines.ResetWrittenCount();
+        }
+    }
+
+    /// <summary>
+    /// "time": seconds as a JSON number, the text <see cref="Utf8JsonWriter"/> writes for the
+    /// double <c>nanoseconds / 1e9</c> (its shortest round-trip form). From 1 s to 10^6 s that
+    /// quotient has at most 15 significant digits, which a double keeps exactly, so its shortest
+    /// form is the decimal itself: written from the integer without formatting a double.
+    /// </summary>
+    private static void WriteTime(Utf8JsonWriter json, ulong nanoseconds)
+    {
+        if (nanoseconds < 1_000_000_000UL || nanoseconds >= 1_000_000_000_000_000UL)
+        {
+            json.WriteNumber(s_time, nanoseconds / 1e9);
+            return;
+        }
+        Span<byte> text = stackalloc byte[24];
+        ulong seconds = nanoseconds / 1_000_000_000UL;
+        uint fraction = (uint)(nanoseconds - seconds * 1_000_000_000UL);
+        Utf8Formatter.TryFormat(seconds, text, out int length);
+        if (fraction != 0)
+        {
+            text[length++] = (byte)'.';
+            int digits = 9;
+            while (fraction % 10 == 0)
+            {
+                fraction /= 10;
+                digits--;
+            }
+            Utf8Formatter.TryFormat(fraction, text.Slice(length), out _, new StandardFormat('D', (byte)digits));
+            length += digits;
+        }
+        json.WritePropertyName(s_time);
+        json.WriteRawValue(text.Slice(0, length), skipInputValidation: true);
     }
 
     // The packet with the event's own text as its comment (a drop's reason and location).
