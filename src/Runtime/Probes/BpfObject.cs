@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TpGen.Aggregations;
 using TpGen.Emitters.Bpf;
@@ -101,17 +102,19 @@ internal sealed unsafe class BpfObject : IDisposable
     /// propagates, with its record consumed.
     /// </summary>
     /// <exception cref="ProbeException">Waiting failed for another reason than a signal.</exception>
-    public long Poll(int timeoutMilliseconds, IRingBufferSink sink)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // on the reading loop: see RingBufferReader.Consume
+    public long Poll<TSink>(int timeoutMilliseconds, ref TSink sink) where TSink : struct, IRingBufferSink
     {
         _ringBuffer!.Wait(timeoutMilliseconds);
         // With batched wakeups a wait can time out with records waiting: they are read all the same.
-        return _ringBuffer.Consume(sink);
+        return _ringBuffer.Consume(ref sink);
     }
 
     /// <summary>Hands everything waiting to <paramref name="sink"/>, without a system call; returns how many records.</summary>
-    public long Consume(IRingBufferSink sink) => _ringBuffer!.Consume(sink);
+    public long Consume<TSink>(ref TSink sink) where TSink : struct, IRingBufferSink => _ringBuffer!.Consume(ref sink);
 
     /// <summary>The kernel's count of records it could not reserve; read from shared memory, no system call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per poll: see RingBufferReader.Consume
     public long ReadDropped()
     {
         if (_counters.IsClosed)

@@ -14,7 +14,7 @@ namespace TpGen.Probes;
 /// the reader that hands records to generated decoders. Disposing it detaches and frees
 /// everything (links, programs, maps, descriptors).
 /// </summary>
-public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable, IRingBufferSink
+public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
 {
     private readonly BpfObject _object;
     private readonly ProbeOptions _options;
@@ -98,26 +98,36 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable, IRingBuffer
         BeginReading(handler);
         try
         {
-            // The loop makes no system call but the wait: records are read where the kernel wrote
-            // them, and the drop counter from shared memory.
-            int timeout = Math.Max(1, (int)_options.PollInterval.TotalMilliseconds);
-            while (!cancellationToken.IsCancellationRequested && !Volatile.Read(ref _disposed))
-            {
-                long delivered = _object.Poll(timeout, this);
-                if (ReportDrops(handler) || delivered > 0)
-                    handler.OnDrained();
-            }
-            // Whatever arrived before the stop is still delivered.
-            if (!Volatile.Read(ref _disposed))
-            {
-                long delivered = _object.Consume(this);
-                if (ReportDrops(handler) || delivered > 0)
-                    handler.OnDrained();
-            }
+            Read(handler, cancellationToken);
         }
         finally
         {
             EndReading();
+        }
+    }
+
+    // The reading loop. Fully optimized from the start: it is entered once and loops for as long as
+    // the set is read, so tiered compilation would run it unoptimized until on-stack replacement,
+    // seconds later, and compile it again while records stream in.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Read(IRecordHandler handler, CancellationToken cancellationToken)
+    {
+        // The loop makes no system call but the wait: records are read where the kernel wrote
+        // them, and the drop counter from shared memory.
+        var sink = new Sink(this);
+        int timeout = Math.Max(1, (int)_options.PollInterval.TotalMilliseconds);
+        while (!cancellationToken.IsCancellationRequested && !Volatile.Read(ref _disposed))
+        {
+            long delivered = _object.Poll(timeout, ref sink);
+            if (ReportDrops(handler) || delivered > 0)
+                handler.OnDrained();
+        }
+        // Whatever arrived before the stop is still delivered.
+        if (!Volatile.Read(ref _disposed))
+        {
+            long delivered = _object.Consume(ref sink);
+            if (ReportDrops(handler) || delivered > 0)
+                handler.OnDrained();
         }
     }
 
@@ -230,6 +240,7 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable, IRingBuffer
     }
 
     // Whether there were new drops to report.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per poll: see Read
     private bool ReportDrops(IRecordHandler handler)
     {
         long dropped = _object.ReadDropped();
@@ -242,9 +253,15 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable, IRingBuffer
         return true;
     }
 
-    // The ring buffer reader calls this for each record, on the reading thread; an exception from the handler stops Run.
-    void IRingBufferSink.OnSample(byte* data, int size) => Dispatch(data, size);
+    // What the ring buffer reader hands each record to, on the reading thread: a struct, so that the
+    // reader's loop is compiled for it with Dispatch inlined (see RingBufferReader.Consume).
+    private readonly struct Sink(ProbeSet probes) : IRingBufferSink
+    {
+        // An exception from the handler stops Run.
+        public void OnSample(byte* data, int size) => probes.Dispatch(data, size);
+    }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Dispatch(byte* data, int size)
     {
         if (size < RecordHeader.Size)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
@@ -48,6 +49,10 @@ internal sealed class RecordBatches : IRecordHandler
 
     public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header) => Add(_decode(record, header, default));
 
+    // Called for every record on the reading thread: optimized from the first one, as the reading
+    // loop is (see RingBufferReader.Consume), so that tiered compilation does not recompile the
+    // path twice while records stream in.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnRecord(ReadOnlySpan<byte> record, in RecordHeader header, ReadOnlySpan<byte> context) => Add(_decode(record, header, context));
 
     public bool OnLost(long count)
@@ -86,6 +91,7 @@ internal sealed class RecordBatches : IRecordHandler
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Add(TraceRecord record)
     {
         RecordBatch batch = _current ??= TakeFree();

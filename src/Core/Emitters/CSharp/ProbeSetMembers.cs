@@ -131,6 +131,8 @@ internal static class ProbeSetMembers
         output.Line("/// <summary>An owned record of any event of this probe set, laid out as the build's kernel lays it out.</summary>");
         output.Line($"private static global::TpGen.TraceRecord Decode(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header) => Decode(record, header, default, null);");
         output.Line();
+        // Called for every owned record ReadAllAsync makes: optimized from the first (see Handlers.OnRecord).
+        output.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         output.Line($"private static global::TpGen.TraceRecord Decode(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header, global::System.ReadOnlySpan<byte> context, global::System.Collections.Generic.IReadOnlyList<{CSharpTypes.EventLayout}>? layouts) => header.EventIndex switch");
         output.Open("");
         for (int i = 0; i < events.Count; i++)
@@ -176,6 +178,9 @@ internal static class ProbeSetMembers
         output.Line();
         output.Line("public void OnRecord(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header) => OnRecord(record, header, default);");
         output.Line();
+        // Called for every record: fully optimized from the first one (tiered compilation would
+        // recompile it twice while records stream in, instrumented in between).
+        output.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         output.Open("public void OnRecord(global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header, global::System.ReadOnlySpan<byte> context)");
         output.Open("switch (header.EventIndex)");
         for (int i = 0; i < viewNames.Count; i++)
