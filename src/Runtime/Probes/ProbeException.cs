@@ -33,9 +33,12 @@ public enum ProbeFailure
 
     /// <summary>A loaded program could not be attached to its tracepoint.</summary>
     AttachFailed,
+
+    /// <summary>Reading the ring buffer failed after the probe set was attached (waiting on it returned an error).</summary>
+    ReadFailed,
 }
 
-/// <summary>A probe set could not be loaded or attached. The message names the cause and what to do about it.</summary>
+/// <summary>A probe set could not be loaded, attached or read. The message names the cause and what to do about it.</summary>
 public sealed class ProbeException : Exception
 {
     /// <summary>Creates the exception.</summary>

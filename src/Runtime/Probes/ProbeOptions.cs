@@ -111,4 +111,12 @@ public sealed class ProbeOptions
 /// <param name="Delivered">Records handed to the reader.</param>
 /// <param name="Dropped">Records the kernel could not write because the ring buffer was full.</param>
 /// <param name="Truncated">Delivered records whose dynamic payload was cut to the ring buffer's bound.</param>
-public readonly record struct ProbeStatistics(long Delivered, long Dropped, long Truncated);
+public readonly record struct ProbeStatistics(long Delivered, long Dropped, long Truncated)
+{
+    /// <summary>
+    /// Ring buffer records too short for their header and context, so not delivered: none unless
+    /// the BPF object and the runtime disagree about the record's layout (an object from another
+    /// TpGen version).
+    /// </summary>
+    public long Malformed { get; init; }
+}

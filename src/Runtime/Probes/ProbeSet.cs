@@ -27,6 +27,7 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
     private bool _disposed;
     private long _delivered;
     private long _truncated;
+    private long _malformed;
     private long _droppedReported;
     private long _droppedAtDispose;
     private readonly CancellationTokenSource _disposing = new();
@@ -59,7 +60,10 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
 
     /// <summary>Records delivered, dropped in the kernel (ring buffer full) and cut short so far.</summary>
     public ProbeStatistics Statistics =>
-        new(Volatile.Read(ref _delivered), Volatile.Read(ref _disposed) ? Volatile.Read(ref _droppedAtDispose) : _object.ReadDropped(), Volatile.Read(ref _truncated));
+        new(Volatile.Read(ref _delivered), Volatile.Read(ref _disposed) ? Volatile.Read(ref _droppedAtDispose) : _object.ReadDropped(), Volatile.Read(ref _truncated))
+        {
+            Malformed = Volatile.Read(ref _malformed),
+        };
 
     /// <summary>
     /// Checks the running kernel (permissions, tracefs), relocates each event's fields and named
@@ -265,11 +269,17 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
     private void Dispatch(byte* data, int size)
     {
         if (size < RecordHeader.Size)
+        {
+            _malformed++;
             return;
+        }
         RecordHeader header = Unsafe.ReadUnaligned<RecordHeader>(data);
         int offset = header.EventIndex < _payloadOffsets.Length ? _payloadOffsets[header.EventIndex] : RecordHeader.Size;
         if (size < offset)
+        {
+            _malformed++;
             return;
+        }
         int length = (int)Math.Min(header.RecordSize, (uint)(size - offset));
         var record = new ReadOnlySpan<byte>(data + offset, length);
         _delivered++;

@@ -92,7 +92,7 @@ internal sealed unsafe class RingBufferReader : IDisposable
         {
             int error = Marshal.GetLastPInvokeError();
             if (error != Interop.Libc.EINTR)
-                throw new ProbeException(ProbeFailure.LoadFailed, $"Waiting on the ring buffer failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error}).");
+                throw new ProbeException(ProbeFailure.ReadFailed, $"Waiting on the ring buffer failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error}).");
         }
     }
 

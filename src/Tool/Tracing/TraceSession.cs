@@ -94,7 +94,7 @@ internal static class TraceSession
         }
 
         ProbeStatistics statistics = probes.Statistics;
-        error.WriteLine($"tpgen trace: {output.Printed} events in {started.Elapsed.TotalSeconds:0.0} s; {statistics.Dropped} lost (ring buffer full); {statistics.Truncated} with payloads cut");
+        error.WriteLine($"tpgen trace: {output.Printed} events in {started.Elapsed.TotalSeconds:0.0} s; {statistics.Dropped} lost (ring buffer full); {statistics.Truncated} with payloads cut{(statistics.Malformed > 0 ? $"; {statistics.Malformed} malformed records skipped (the BPF object does not match this TpGen)" : "")}");
         if (pcap is not null)
             error.WriteLine($"tpgen trace: {pcap.Written} packets on {pcap.Interfaces} interface(s) written to {context.PcapPath}{(pcap.Skipped > 0 ? $"; {pcap.Skipped} not IP, or not read, left out" : "")}");
         return ExitCodes.Success;
