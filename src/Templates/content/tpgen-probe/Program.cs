@@ -14,7 +14,12 @@ for (int i = 0; i < args.Length; i++)
         case "-h" or "--help":
             Console.WriteLine(Usage);
             return 0;
-        case "--duration" when i + 1 < args.Length && TryParseDuration(args[i + 1], out TimeSpan parsed):
+        case "--duration":
+            if (i + 1 >= args.Length || !TryParseDuration(args[i + 1], out TimeSpan parsed))
+            {
+                Console.Error.WriteLine($"TpGenProbe: --duration takes a time such as 10s, 500ms or 2m, not '{(i + 1 < args.Length ? args[i + 1] : "")}'.");
+                return 2;
+            }
             duration = parsed;
             i++;
             break;
