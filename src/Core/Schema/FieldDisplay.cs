@@ -118,7 +118,7 @@ public sealed record FieldDisplay(FieldSpec Field, FieldShow Show, string Extens
             {
                 string extension = conversion.PointerExtension;
                 char kind = extension.Length > 0 ? extension[0] : '\0';
-                if (kind is 'S' or 's' or 'B' or 'F' or 'f' && integer)
+                if (conversion.IsSymbol && integer)
                 {
                     // As the kernel's vsnprintf: %pS, %pB and %pF with the offset; %ps and %pf without; R only reorders.
                     bool withOffset = kind is 'S' or 'B' or 'F' && !extension.Contains("R") || extension == "SR";

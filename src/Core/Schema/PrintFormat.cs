@@ -51,6 +51,12 @@ public sealed record Conversion(
     /// <summary>The index of the argument that holds the value.</summary>
     public int ValueArgument => FirstArgument + ArgumentCount - 1;
 
+    /// <summary>
+    /// Whether this is <c>%pS</c>, <c>%ps</c>, <c>%pB</c>, <c>%pF</c> or <c>%pf</c> (with any further
+    /// letters): a code address the kernel prints as its symbol, so printing it needs the kernel's symbols.
+    /// </summary>
+    public bool IsSymbol => Specifier == 'p' && PointerExtension.Length > 0 && PointerExtension[0] is 'S' or 's' or 'B' or 'F' or 'f';
+
     /// <summary>Bytes of the C argument type the length modifier names: 1 (hh), 2 (h), 4 (none; 8 for %p), 8 (l, ll, z, t, j).</summary>
     public int ArgumentSize => Length switch
     {

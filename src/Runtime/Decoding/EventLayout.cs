@@ -194,14 +194,12 @@ public sealed class EventLayout
     {
         if (record.Length < FixedSize)
             return RecordReader.CheckFixed(record, FixedSize);
-        // The same test as RecordReader.CheckDynamic, without its messages: every record passes
-        // through here, and only a bad one needs words.
+        // The test of RecordReader.CheckDynamic without its messages: every record passes through
+        // here, and only a bad one needs words.
         foreach (int field in _dynamic)
         {
             ref readonly FieldSlot slot = ref _slots[field];
-            uint location = RecordReader.Read<uint>(record, slot.Offset);
-            int start = (int)(location & 0xFFFF) + (slot.IsRelative ? slot.Offset + 4 : 0);
-            if (location >> 16 != 0 && (start < FixedSize || start > record.Length))
+            if (!RecordReader.IsDynamicInside(record, slot.Offset, slot.IsRelative, FixedSize))
                 return DynamicProblem(record);
         }
         return null;

@@ -98,16 +98,25 @@ public static class RecordReader
     /// </summary>
     public static string? CheckDynamic(ReadOnlySpan<byte> record, int fieldOffset, bool relative, int fixedSize, string fieldName)
     {
+        if (IsDynamicInside(record, fieldOffset, relative, fixedSize))
+            return null;
         uint location = Read<uint>(record, fieldOffset);
         int start = (int)(location & 0xFFFF) + (relative ? fieldOffset + 4 : 0);
-        int length = (int)(location >> 16);
-        if (length == 0)
-            return null;
-        if (start < fixedSize)
-            return $"field '{fieldName}' points at offset {start}, inside the fixed part (0..{fixedSize})";
-        if (start > record.Length)
-            return $"field '{fieldName}' points at offset {start}, past the end of the {record.Length}-byte record";
-        return null;
+        return start < fixedSize
+            ? $"field '{fieldName}' points at offset {start}, inside the fixed part (0..{fixedSize})"
+            : $"field '{fieldName}' points at offset {start}, past the end of the {record.Length}-byte record";
+    }
+
+    /// <summary>
+    /// The test of <see cref="CheckDynamic"/> without its message, for the check of every record:
+    /// whether the field's payload is empty or starts after the fixed part and inside the record.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsDynamicInside(ReadOnlySpan<byte> record, int fieldOffset, bool relative, int fixedSize)
+    {
+        uint location = Read<uint>(record, fieldOffset);
+        int start = (int)(location & 0xFFFF) + (relative ? fieldOffset + 4 : 0);
+        return location >> 16 == 0 || (start >= fixedSize && start <= record.Length);
     }
 
     /// <summary>Checks that a record holds at least the event's fixed part. Returns the problem, or null.</summary>

@@ -274,7 +274,7 @@ public sealed class FieldPrinter
     /// <summary>One field, with what showing it needs worked out once rather than at every record.</summary>
     private sealed class Field
     {
-        private readonly Dictionary<ulong, string>? _names;
+        private readonly SymbolNames? _names;
         private readonly (int Size, bool Signed)[] _casts;
 
         public Field(FieldDisplay display)
@@ -284,19 +284,10 @@ public sealed class FieldPrinter
             JsonName = JsonEncodedText.Encode(field.Name, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
             if (display.Names is { } table)
             {
+                // The decoder's reading of the table: the first entry of a value is the name the kernel prints.
+                _names = new SymbolNames(table);
                 if (table.IsFlags)
-                {
-                    Flags = new FlagName[table.Entries.Count];
-                    for (int i = 0; i < Flags.Length; i++)
-                        Flags[i] = new FlagName(table.Entries[i].Value, table.Entries[i].Name);
-                }
-                else
-                {
-                    // The first entry of a value is the name the kernel prints.
-                    _names = new Dictionary<ulong, string>();
-                    foreach (SymbolEntry entry in table.Entries)
-                        _names.TryAdd(entry.Value, entry.Name);
-                }
+                    Flags = _names.Flags;
             }
             // The casts of the print fmt's expression, innermost first: the order they apply in.
             var casts = new List<(int, bool)>();
@@ -321,7 +312,7 @@ public sealed class FieldPrinter
         public FlagName[]? Flags { get; }
 
         /// <summary>The <c>__print_symbolic</c> name of <paramref name="value"/>, or null.</summary>
-        public string? NameOf(ulong value) => _names is not null && _names.TryGetValue(value, out string? name) ? name : null;
+        public string? NameOf(ulong value) => _names?.NameOf(value);
 
         /// <summary>
         /// The value the field's table is given, as the kernel passes it (<c>unsigned long</c>): the

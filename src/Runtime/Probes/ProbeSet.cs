@@ -58,7 +58,7 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
     /// <summary>The layouts the running kernel's records are read with, one per event in handler order.</summary>
     public IReadOnlyList<EventLayout> Layouts { get; }
 
-    /// <summary>Records delivered, dropped in the kernel (ring buffer full) and cut short so far.</summary>
+    /// <summary>Records delivered, dropped in the kernel (ring buffer full), cut short and malformed (not delivered) so far.</summary>
     public ProbeStatistics Statistics =>
         new(Volatile.Read(ref _delivered), Volatile.Read(ref _disposed) ? Volatile.Read(ref _droppedAtDispose) : _object.ReadDropped(), Volatile.Read(ref _truncated))
         {

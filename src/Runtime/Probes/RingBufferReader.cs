@@ -148,8 +148,9 @@ internal sealed unsafe class RingBufferReader : IDisposable
         }
         finally
         {
-            // Only when the sink threw is a record still to be given back.
-            if (consumerAdded && Volatile.Read(ref *consumerPosition) != consumer)
+            // Only when the sink threw is a record still to be given back. The position is null when
+            // taking a handle failed (the reader was disposed): then nothing was read.
+            if (consumerPosition is not null && Volatile.Read(ref *consumerPosition) != consumer)
                 Volatile.Write(ref *consumerPosition, consumer);
             if (producerAdded)
                 _producer.DangerousRelease();

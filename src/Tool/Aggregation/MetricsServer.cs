@@ -75,11 +75,12 @@ internal static class MetricsServer
         }
         catch (Exception e) when (e is HttpListenerException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
-            // The exporter wraps the listener's own error ("Address already in use"): that one says what to do.
+            // The exporter wraps the listener's own error ("Address already in use"): that one names the cause.
             Exception cause = e;
             while (cause.InnerException is not null)
                 cause = cause.InnerException;
-            error.WriteLine($"tpgen serve: cannot listen on {address}: {cause.Message}. Is another program listening there? Choose another port with --listen.");
+            // Not every cause is a port in use (a permission, an address this machine lacks): the advice says when it applies.
+            error.WriteLine($"tpgen serve: cannot listen on {address}: {cause.Message}. If another program listens there, choose another address or port with --listen.");
             return ExitCodes.Failure;
         }
         using (provider)

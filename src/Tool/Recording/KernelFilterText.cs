@@ -55,7 +55,9 @@ internal static class KernelFilterText
             if (c < ' ' || c == 127)
                 throw new UsageException($"--filter: the kernel's filters cannot compare '{filter.Field.Name}' with a string holding control characters");
         }
-        if (value.IndexOfAny(glob ? ['*', '['] : ['*', '?', '[']) >= 0)
+        if (glob && value.IndexOfAny(['*', '[']) >= 0)
+            throw new UsageException($"--filter: the kernel reads '[' in a glob as a character class, and '*' only at its ends; match '{filter.Field.Name}' with a pattern without them");
+        if (!glob && value.IndexOfAny(['*', '?', '[']) >= 0)
             throw new UsageException($"--filter: the kernel reads '*', '?' and '[' in a string as a glob; compare '{filter.Field.Name}' with a string without them, or match with ~");
         if (!value.Contains('"'))
             return "\"" + pattern + "\"";

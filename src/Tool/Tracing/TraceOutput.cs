@@ -183,8 +183,8 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
         {
             Utf8JsonWriter json = _json!;
             json.WriteStartObject();
-            json.WriteNumber("time", timestampNanoseconds / 1e9);
-            json.WriteNumber("cpu", cpu);
+            WriteTime(json, timestampNanoseconds);
+            json.WriteNumber(s_cpu, cpu);
             if (count is long known)
                 json.WriteNumber("lost", known);
             else

@@ -66,7 +66,7 @@ internal static class TraceSession
         bool text = request.Mode == TraceMode.Text || context.PcapPath is not null;
         // Compiled while the probes load and attach (the first time; later from the cache).
         RecordFormatter? formatter = text ? RuntimeFormatter.Start(schemas, progress) : null;
-        if (text && schemas.Any(s => s.Print is not null && s.Print.Segments.Any(f => f.Conversion is { Specifier: 'p', PointerExtension: ['S' or 's' or 'B' or 'F' or 'f', ..] })))
+        if (text && schemas.Any(s => s.Print is not null && s.Print.Segments.Any(f => f.Conversion is { IsSymbol: true })))
             // Code addresses (%pS) print as symbols: /proc/kallsyms (megabytes) is read meanwhile, not at the first event.
             System.Threading.Tasks.Task.Run(() => TpGen.Kernel.KernelSymbols.Default);
 

@@ -72,6 +72,9 @@ public sealed class ReportTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, losses.Count);
         Assert.Equal(42, losses[0].GetProperty("lost").GetInt64());
         Assert.Equal(JsonValueKind.Null, losses[1].GetProperty("lost").ValueKind);
+        // "time" is seconds, as System.Text.Json writes the double nanoseconds / 1e9 (tpgen writes it from the integer).
+        Assert.Equal(trace.Records.Where(r => r.Pid == 200).Select(r => JsonSerializer.Serialize(r.Time / 1e9)), events.Select(e => e.GetProperty("time").GetRawText()));
+        Assert.All(objects, o => Assert.Equal(JsonSerializer.Serialize(o.GetProperty("time").GetDouble()), o.GetProperty("time").GetRawText()));
     }
 
     [Theory]

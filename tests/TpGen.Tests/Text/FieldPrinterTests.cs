@@ -84,6 +84,37 @@ public sealed class FieldPrinterTests(ITestOutputHelper output)
             Assert.True(shows.GetValueOrDefault(show) > 0, $"no field shown as {show} was compared");
     }
 
+    [Theory]
+    [InlineData("/usr/bin/true")]
+    [InlineData("/tmp/a \"quoted\" name")]
+    [InlineData("/tmp/back\\slash")]
+    [InlineData("/tmp/caf\u00e9")]
+    [InlineData("/tmp/tab\there")]
+    public void JsonWithRelaxedEscaping_HoldsEachStringAsItsText_PlainAsciiOrNot(string filename)
+    {
+        // tpgen's JSON writer escapes relaxed, and plain printable ASCII then skips the encoder: any
+        // other character must still come out escaped as JSON needs.
+        TracepointSchema exec = Fixtures.Schema("sched", "sched_process_exec");
+        FieldSpec field = exec.FindField("filename")!;
+        byte[] text = Encoding.UTF8.GetBytes(filename + "\0");
+        byte[] record = new byte[exec.FixedSize + text.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(field.Offset), (uint)(text.Length << 16 | exec.FixedSize));
+        text.CopyTo(record, exec.FixedSize);
+        var printer = new FieldPrinter(exec);
+
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            printer.WriteJson(writer, record);
+            writer.WriteEndObject();
+        }
+        using JsonDocument json = JsonDocument.Parse(stream.ToArray());
+
+        Assert.Equal(filename, json.RootElement.GetProperty("filename").GetString());
+        Assert.Equal(printer.Text("filename", record), json.RootElement.GetProperty("filename").GetString());
+    }
+
     [Fact]
     public void CallSiteSocketAddressesAndReasons_AreShownAsTheTextShowsThem_NotAsNumbersOrBytes()
     {

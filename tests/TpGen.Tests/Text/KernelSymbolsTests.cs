@@ -1,4 +1,6 @@
+using System;
 using System.IO;
+using TpGen.Formatting;
 using TpGen.Kernel;
 using Xunit;
 
@@ -40,5 +42,28 @@ public sealed class KernelSymbolsTests
         KernelSymbols symbols = KernelSymbols.Parse(new StringReader(Kallsyms));
 
         Assert.False(symbols.TryLookup(address, out _, out _, out _, out _));
+    }
+
+    [Fact]
+    public void PercentPsAndPercentPS_OfOneAddress_EachKeepTheirOwnText_WhenPrintedAgain()
+    {
+        using IDisposable scope = KernelSymbols.Use(KernelSymbols.Parse(new StringReader(Kallsyms)));
+
+        // Twice each, interleaved: the second printing of an address comes from the kept text.
+        string[] printed = new string[4];
+        for (int i = 0; i < printed.Length; i++)
+            printed[i] = Symbol(0xffffffffc0000010UL, withOffset: i % 2 == 0);
+
+        Assert.Equal(["virtnet_poll+0x10/0x400 [virtio_net]", "virtnet_poll [virtio_net]", "virtnet_poll+0x10/0x400 [virtio_net]", "virtnet_poll [virtio_net]"], printed);
+        Assert.Equal("0xffffffffc0000500", Symbol(0xffffffffc0000500UL, withOffset: true));
+    }
+
+    private static string Symbol(ulong address, bool withOffset)
+    {
+        Span<char> buffer = stackalloc char[128];
+        var w = new TraceTextWriter(buffer);
+        w.Symbol(address, withOffset, default);
+        Assert.True(w.TryComplete(out int written));
+        return new string(buffer[..written]);
     }
 }

@@ -71,4 +71,38 @@ public sealed class TraceTextWriterTests
         Assert.Equal("none|a|0x2", Write((ref TraceTextWriter w) => w.Flags(3, "|", names)));
         Assert.Equal("", Write((ref TraceTextWriter w) => w.Flags(0, "|", names)));
     }
+
+    [Fact]
+    public void PlainIntegersAndPointers_ReadTheConversionsSize_AsTheFullConversionsDo()
+    {
+        // %u and %d see the low 32 bits, as C's varargs pass an int; %llu and %lld all 64.
+        Assert.Equal("5", Write((ref TraceTextWriter w) => w.Integer(0xFFFF_FFFF_0000_0005, FormatSpec.Parse("%u"))));
+        Assert.Equal("4294967295", Write((ref TraceTextWriter w) => w.Integer(ulong.MaxValue, FormatSpec.Parse("%u"))));
+        Assert.Equal("-1", Write((ref TraceTextWriter w) => w.Integer(ulong.MaxValue, FormatSpec.Parse("%d"))));
+        Assert.Equal("2147483647", Write((ref TraceTextWriter w) => w.Integer(0x1_7FFF_FFFF, FormatSpec.Parse("%d"))));
+        Assert.Equal("-2147483648", Write((ref TraceTextWriter w) => w.Integer(0x8000_0000, FormatSpec.Parse("%i"))));
+        Assert.Equal("18446744073709551615", Write((ref TraceTextWriter w) => w.Integer(ulong.MaxValue, FormatSpec.Parse("%llu"))));
+        Assert.Equal("-9223372036854775808", Write((ref TraceTextWriter w) => w.Integer(0x8000_0000_0000_0000, FormatSpec.Parse("%lld"))));
+        // %p is 16 zero-padded digits; the helpers' 0x%lx as few digits as the value needs.
+        Assert.Equal("000000000000002a", Write((ref TraceTextWriter w) => w.Pointer(0x2a, FormatSpec.Parse("%p"))));
+        Assert.Equal("ffffffff81000000", Write((ref TraceTextWriter w) => w.Pointer(0xffff_ffff_8100_0000, FormatSpec.Parse("%p"))));
+        Assert.Equal("0x0 0xd0", Write((ref TraceTextWriter w) => { w.Hex0x(0); w.Literal(" "); w.Hex0x(0xd0); }));
+    }
+
+    [Fact]
+    public void PlainIntegersAndPointers_ThatDoNotFit_FailTheText_InsteadOfCuttingIt()
+    {
+        Span<char> small = stackalloc char[4];
+        var number = new TraceTextWriter(small);
+        number.Integer(12345, FormatSpec.Parse("%u"));
+        Assert.False(number.TryComplete(out _));
+
+        var pointer = new TraceTextWriter(small);
+        pointer.Pointer(0x2a, FormatSpec.Parse("%p"));
+        Assert.False(pointer.TryComplete(out _));
+
+        var hex = new TraceTextWriter(small);
+        hex.Hex0x(0x12345);
+        Assert.False(hex.TryComplete(out _));
+    }
 }

@@ -23,6 +23,10 @@ for (int i = 0; i < args.Length; i++)
             duration = parsed;
             i++;
             break;
+        case "--duration":
+            Console.Error.WriteLine($"TpGenProbe: --duration needs a time such as 10s, 500ms or 2m{(i + 1 < args.Length ? $", not '{args[i + 1]}'" : "")}.");
+            Console.Error.WriteLine(Usage);
+            return 2;
         default:
             Console.Error.WriteLine($"TpGenProbe: '{args[i]}' is not understood.");
             Console.Error.WriteLine(Usage);
