@@ -35,22 +35,27 @@ internal static class RuntimeFormatter
 
     /// <summary>
     /// The formatter, without waiting for Roslyn: from the cache when these events were compiled
-    /// before; else compiled on a thread of its own from now on, and the formatter waits for that
-    /// compile at its first record. A first trace (Roslyn's start and compile take seconds) then
-    /// loads and attaches meanwhile, and its records wait in the ring buffer, not unrecorded.
+    /// before (<paramref name="ready"/> is then complete); else compiled on a thread of its own
+    /// from now on, and the formatter waits for that compile at its first call. A first trace
+    /// (Roslyn's start and compile take seconds) then loads and attaches meanwhile; its records
+    /// are held until <paramref name="ready"/> completes (see <see cref="HeldRecords"/>).
     /// </summary>
-    public static RecordFormatter Start(IReadOnlyList<TracepointSchema> events, IProgress<string> progress)
+    public static RecordFormatter Start(IReadOnlyList<TracepointSchema> events, IProgress<string> progress, out Task ready)
     {
         string source = Source(events);
         string cached = CachePath(source);
         if (File.Exists(cached))
+        {
+            ready = Task.CompletedTask;
             return Load(cached);
+        }
         var compiled = Task.Factory.StartNew(() => Load(Compile(source, cached, events.Count, progress)), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        RecordFormatter? ready = null;
+        ready = compiled;
+        RecordFormatter? loaded = null;
         // GetResult, not Result: a compile that fails throws its own exception, not an AggregateException.
         return (ReadOnlySpan<byte> record, in RecordHeader header, Span<char> destination, out int charsWritten) =>
-            (ready ??= compiled.GetAwaiter().GetResult())(record, header, destination, out charsWritten);
+            (loaded ??= compiled.GetAwaiter().GetResult())(record, header, destination, out charsWritten);
     }
 
     private static string Source(IReadOnlyList<TracepointSchema> events) =>

@@ -65,7 +65,8 @@ internal static class TraceSession
             TraceContext.Probes(schemas, request.Filter, context), process: TpGen.Context.ProcessContext.Command);
         bool text = request.Mode == TraceMode.Text || context.PcapPath is not null;
         // Compiled while the probes load and attach (the first time; later from the cache).
-        RecordFormatter? formatter = text ? RuntimeFormatter.Start(schemas, progress) : null;
+        System.Threading.Tasks.Task formatterReady = System.Threading.Tasks.Task.CompletedTask;
+        RecordFormatter? formatter = text ? RuntimeFormatter.Start(schemas, progress, out formatterReady) : null;
         if (text && schemas.Any(s => s.Print is not null && s.Print.Segments.Any(f => f.Conversion is { IsSymbol: true })))
             // Code addresses (%pS) print as symbols: /proc/kallsyms (megabytes) is read meanwhile, not at the first event.
             System.Threading.Tasks.Task.Run(() => TpGen.Kernel.KernelSymbols.Default);
@@ -82,9 +83,12 @@ internal static class TraceSession
         var started = System.Diagnostics.Stopwatch.StartNew();
         var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldPrinter(s)).ToArray(), request.CountBy, request.Limit, stop, StandardOutput(), error);
         output.UseContext(probes.Layouts, pcap);
+        // A first trace's formatter still compiles: records are held aside meanwhile, not left to fill the ring.
+        HeldRecords? held = formatterReady.IsCompleted ? null : new HeldRecords(output, formatterReady, HeldBytes, error);
         try
         {
-            probes.Run(output, stop.Token);
+            probes.Run(held ?? (IRecordHandler)output, stop.Token);
+            held?.Finish();
             if (request.Mode == TraceMode.Count)
                 output.WriteCounts();
         }
@@ -94,11 +98,14 @@ internal static class TraceSession
         }
 
         ProbeStatistics statistics = probes.Statistics;
-        error.WriteLine($"tpgen trace: {output.Printed} events in {started.Elapsed.TotalSeconds:0.0} s; {statistics.Dropped} lost (ring buffer full); {statistics.Truncated} with payloads cut{(statistics.Malformed > 0 ? $"; {statistics.Malformed} malformed records skipped (the BPF object does not match this TpGen)" : "")}");
+        error.WriteLine($"tpgen trace: {output.Printed} events in {started.Elapsed.TotalSeconds:0.0} s; {statistics.Dropped} lost (ring buffer full){(held is { Overflow: > 0 } ? $", {held.Overflow} lost while the formatter compiled" : "")}; {statistics.Truncated} with payloads cut{(statistics.Malformed > 0 ? $"; {statistics.Malformed} malformed records skipped (the BPF object does not match this TpGen)" : "")}");
         if (pcap is not null)
             error.WriteLine($"tpgen trace: {pcap.Written} packets on {pcap.Interfaces} interface(s) written to {context.PcapPath}{(pcap.Skipped > 0 ? $"; {pcap.Skipped} not IP, or not read, left out" : "")}");
         return ExitCodes.Success;
     }
+
+    // What a first trace may hold in memory while its text formatter compiles (a few seconds of a busy event).
+    private const long HeldBytes = 64L << 20;
 
     // Standard output as a plain file stream: the console's stream ignores EPIPE, so a trace piped
     // into head would go on after head has gone; a write to this one fails, and tracing stops.

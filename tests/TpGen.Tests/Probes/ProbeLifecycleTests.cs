@@ -40,9 +40,9 @@ public sealed class ProbeLifecycleTests(ITestOutputHelper output)
         // Tests of other classes run meanwhile and open and close files of their own; a descriptor
         // leaked per cycle would show as a thousand more.
         Assert.InRange(OpenDescriptors(), 0, descriptors + 100);
-        // Programs of other TpGen processes may end meanwhile; a leak would add one per cycle.
-        Assert.InRange(Count(bpftool, "prog"), 0, programs);
-        Assert.InRange(Count(bpftool, "link"), 0, links);
+        // Other TpGen processes may start or end programs meanwhile (a few); a leak would add a thousand.
+        Assert.InRange(Count(bpftool, "prog"), 0, programs + 10);
+        Assert.InRange(Count(bpftool, "link"), 0, links + 10);
     }
 
     [Fact]

@@ -44,6 +44,32 @@ public sealed class ToolStartupTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task AFirstTrace_HoldsWhatComesWhileItsFormatterCompiles_SoASmallRingLosesNothing()
+    {
+        KernelFacility.RequireBpf();
+        // 64 KiB hold about 700 of these records; 3,000 come, paced so the reader can drain them as they
+        // come (a burst would overflow so small a ring whatever the reader did), all within the
+        // second or more Roslyn takes to compile the formatter: left in the ring, most would be lost.
+        using RunningProgram trace = ToolRunner.StartWithEnvironment(Environment, "trace", "skb:kfree_skb", "--ring-size", "64K", "--duration", "6");
+        await trace.TracingAsync();
+        long before = UdpWorkload.NoPorts();
+        int port = UdpWorkload.ClosedPort();
+        for (int i = 0; i < 30; i++)
+        {
+            UdpWorkload.Flood(100, port);
+            await Task.Delay(15, TestContext.Current.CancellationToken);
+        }
+        long sent = UdpWorkload.NoPorts() - before;
+        ProgramResult result = trace.Finish();
+
+        output.WriteLine(result.Error);
+        Assert.Equal(0, result.ExitCode);
+        Assert.True(Directory.GetFiles(FormatterCache).Length == 1, "this was not the first trace of the event");
+        Assert.Equal(sent, result.Output.Split('\n').Count(line => line.Contains(" kfree_skb: skbaddr=", StringComparison.Ordinal) && line.EndsWith("reason: NO_SOCKET", StringComparison.Ordinal)));
+        Assert.Contains(" 0 lost (ring buffer full)", result.Error);
+    }
+
+    [Fact]
     public async Task TraceCountBy_WithoutAFilter_CompilesNothingAtAll()
     {
         KernelFacility.RequireBpf();
