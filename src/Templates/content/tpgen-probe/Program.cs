@@ -17,16 +17,13 @@ for (int i = 0; i < args.Length; i++)
         case "--duration":
             if (i + 1 >= args.Length || !TryParseDuration(args[i + 1], out TimeSpan parsed))
             {
-                Console.Error.WriteLine($"TpGenProbe: --duration takes a time such as 10s, 500ms or 2m, not '{(i + 1 < args.Length ? args[i + 1] : "")}'.");
+                Console.Error.WriteLine($"TpGenProbe: --duration takes a time such as 10s, 500ms or 2m{(i + 1 < args.Length ? $", not '{args[i + 1]}'" : "")}.");
+                Console.Error.WriteLine(Usage);
                 return 2;
             }
             duration = parsed;
             i++;
             break;
-        case "--duration":
-            Console.Error.WriteLine($"TpGenProbe: --duration needs a time such as 10s, 500ms or 2m{(i + 1 < args.Length ? $", not '{args[i + 1]}'" : "")}.");
-            Console.Error.WriteLine(Usage);
-            return 2;
         default:
             Console.Error.WriteLine($"TpGenProbe: '{args[i]}' is not understood.");
             Console.Error.WriteLine(Usage);
