@@ -92,13 +92,7 @@ public sealed class FilterInKernelTests
         TracepointSchema exec = Tracefs.ReadEvent("sched", "sched_process_exec");
         Assert.Null(exec.FindField("comm"));
 
-        var (count, _) = await CountAsync(exec, filter, () =>
-        {
-            for (int i = 0; i < 3; i++)
-                Process.Start("/usr/bin/true")!.WaitForExit();
-            for (int i = 0; i < 2; i++)
-                Process.Start("/usr/bin/false")!.WaitForExit();
-        });
+        var (count, _) = await CountAsync(exec, filter, RunTrueThriceAndFalseTwice);
 
         Assert.Equal(expected, count);
     }
@@ -113,13 +107,7 @@ public sealed class FilterInKernelTests
         KernelFacility.RequireBpf();
         TracepointSchema exec = Tracefs.ReadEvent("sched", "sched_process_exec");
 
-        var (count, _) = await CountAsync(exec, filter, () =>
-        {
-            for (int i = 0; i < 3; i++)
-                Process.Start("/usr/bin/true")!.WaitForExit();
-            for (int i = 0; i < 2; i++)
-                Process.Start("/usr/bin/false")!.WaitForExit();
-        });
+        var (count, _) = await CountAsync(exec, filter, RunTrueThriceAndFalseTwice);
 
         Assert.Equal(expected, count);
     }
@@ -165,6 +153,15 @@ public sealed class FilterInKernelTests
 
         Assert.Equal(delta, count);
         Assert.Equal(0, statistics.Dropped);
+    }
+
+    // Five execs: /usr/bin/true three times, /usr/bin/false twice.
+    private static void RunTrueThriceAndFalseTwice()
+    {
+        for (int i = 0; i < 3; i++)
+            Process.Start("/usr/bin/true")!.WaitForExit();
+        for (int i = 0; i < 2; i++)
+            Process.Start("/usr/bin/false")!.WaitForExit();
     }
 
     // Attaches one filtered handler, runs the workload, and counts what the kernel let through.
