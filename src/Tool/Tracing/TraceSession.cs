@@ -87,17 +87,8 @@ internal static class TraceSession
         HeldRecords? held = formatterReady.IsCompleted ? null : new HeldRecords(output, formatterReady, HeldBytes, error);
         try
         {
-            if (held is not null)
-            {
-                // Read into the holder until the formatter is ready (or the trace stops), hand over
-                // what it held, then read straight into the output.
-                using (var compiling = CancellationTokenSource.CreateLinkedTokenSource(stop.Token))
-                {
-                    formatterReady.ContinueWith(_ => { try { compiling.Cancel(); } catch (ObjectDisposedException) { } }, System.Threading.Tasks.TaskScheduler.Default);
-                    probes.Run(held, compiling.Token);
-                }
-                held.Finish();
-            }
+            // Into the hold until the formatter is ready (or the trace stops), then straight into the output.
+            held?.Run(probes, stop.Token);
             if (!stop.IsCancellationRequested)
                 probes.Run(output, stop.Token);
             if (request.Mode == TraceMode.Count)
