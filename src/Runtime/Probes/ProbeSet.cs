@@ -151,32 +151,11 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
     /// Reads owned records as they arrive, decoded with their context (see <see cref="Context.RecordContext"/>),
     /// with <see cref="LostRecords"/> where the kernel dropped some.
     /// </summary>
-    public async IAsyncEnumerable<TraceRecord> ReadAllAsync(RecordContextDecoder decode, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        // Disposing stops a reader that waits for room in the buffer, too.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
-        var batches = new RecordBatches(decode, _options.ReadBufferCapacity, stop.Token);
-        Task reader = RunAsync(batches, stop.Token).ContinueWith(
-            task => batches.Complete(task.Exception?.InnerException),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        try
-        {
-            // Records come over from the reading thread a batch at a time (a pass over the ring
-            // buffer), so the two threads meet once per batch, not once per record.
-            await foreach (RecordBatch batch in batches.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                for (int i = 0; i < batch.Count; i++)
-                    yield return batch.Take(i);
-                batches.Recycle(batch);
-            }
-        }
-        finally
-        {
-            stop.Cancel();
-            await reader.ConfigureAwait(false);
-        }
-        await batches.Completion.ConfigureAwait(false);
-    }
+    public IAsyncEnumerable<TraceRecord> ReadAllAsync(RecordContextDecoder decode, CancellationToken cancellationToken = default) =>
+        new RecordStreamSource(this, decode, _options.ReadBufferCapacity, cancellationToken);
+
+    /// <summary>Cancelled when the set is disposed: stops a <c>ReadAllAsync</c> reader that waits for room in its buffer, too.</summary>
+    internal CancellationToken Disposing => _disposing.Token;
 
     /// <summary>Detaches every program and frees the object, its maps and the ring buffer.</summary>
     public void Dispose()

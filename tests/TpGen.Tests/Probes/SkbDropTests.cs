@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
@@ -145,5 +146,37 @@ public sealed class SkbDropTests(ITestOutputHelper output)
         Assert.Equal(Sent, seen);
         Assert.Contains("reason: NO_SOCKET", text);
         Assert.StartsWith("skbaddr=", text);
+    }
+
+    [Fact]
+    public async Task ReadAllAsync_AConsumerThatAwaitsElsewhere_GetsEveryRecordWhileTheReaderWaitsForIt()
+    {
+        KernelFacility.RequireBpf();
+        const int Sent = 1000;
+        int port = UdpWorkload.ClosedPort();
+        // Room for 8 owned records: the reading thread soon waits for the consumer, which leaves the
+        // reading thread at every record (Task.Yield) and comes back on the thread pool.
+        await using SkbProbes probes = SkbProbes.Attach(new ProbeOptions { IncludeOwnProcess = true, ReadBufferCapacity = 8 });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        int seen = 0;
+        var threads = new HashSet<int>();
+
+        Task flood = Task.Run(async () =>
+        {
+            await Task.Delay(200, timeout.Token);
+            UdpWorkload.Flood(Sent, port);
+        }, timeout.Token);
+        await foreach (TraceRecord record in probes.ReadAllAsync(timeout.Token))
+        {
+            threads.Add(Environment.CurrentManagedThreadId);
+            await Task.Yield();
+            if (record is SkbProbes.KfreeSkbRecord { Reason: SkbProbes.SkbDropReason.NO_SOCKET } && ++seen == Sent)
+                break;
+        }
+        await flood;
+
+        Assert.Equal(Sent, seen);
+        Assert.Equal(0, probes.Statistics.Dropped);
+        output.WriteLine($"{Sent} records read on {threads.Count} threads");
     }
 }
