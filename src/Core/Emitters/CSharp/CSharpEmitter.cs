@@ -168,19 +168,32 @@ public static class CSharpEmitter
         output.Line($"private static {layout}? s_buildLayout;");
         output.Line();
         output.Line($"private readonly {CSharpTypes.Span}<byte> _record;");
-        output.Line($"private readonly {CSharpTypes.RecordHeader} _header;");
+        // The header is kept as its parts, not as a RecordHeader field: with a struct inside the
+        // view, the JIT built each view in a temporary and copied all 64 bytes of it into place,
+        // a copy per record that read back what had just been written (a stall on every record).
+        output.Line("private readonly ulong _timestamp;");
+        output.Line("private readonly uint _cpu;");
+        output.Line("private readonly ushort _eventIndex;");
+        output.Line("private readonly global::TpGen.RecordFlags _flags;");
+        output.Line("private readonly uint _processId;");
+        output.Line("private readonly uint _recordSize;");
         output.Line($"private readonly {layout} _layout;");
         output.Line($"private readonly {CSharpTypes.Span}<byte> _context;");
         output.Line();
         output.Open($"internal {plan.ViewName}({CSharpTypes.Span}<byte> record, scoped in {CSharpTypes.RecordHeader} header, {layout} layout, {CSharpTypes.Span}<byte> context = default)");
         output.Line("_record = record;");
-        output.Line("_header = header;");
+        output.Line("_timestamp = header.TimestampNanoseconds;");
+        output.Line("_cpu = header.Cpu;");
+        output.Line("_eventIndex = header.EventIndex;");
+        output.Line("_flags = header.Flags;");
+        output.Line("_processId = header.ProcessId;");
+        output.Line("_recordSize = header.RecordSize;");
         output.Line("_layout = layout;");
         output.Line("_context = context;");
         output.Close();
         output.Line();
         output.Line("/// <summary>When and where the event fired (default when the record did not come from a ring buffer).</summary>");
-        output.Line($"public {CSharpTypes.RecordHeader} Header => _header;");
+        output.Line($"public {CSharpTypes.RecordHeader} Header => new {CSharpTypes.RecordHeader}(_timestamp, _cpu, _eventIndex, _flags, _processId, _recordSize);");
         output.Line();
         output.Line("/// <summary>The raw record, common fields first, as its kernel laid it out.</summary>");
         output.Line($"public {CSharpTypes.Span}<byte> RawRecord => _record;");
@@ -241,7 +254,7 @@ public static class CSharpEmitter
         output.Close();
         output.Line();
         output.Line("/// <summary>Copies the record into an owned <see cref=\"" + plan.OwnedName + "\"/> that outlives the buffer.</summary>");
-        output.Line($"public {plan.OwnedName} ToRecord() => new {plan.OwnedName}(_record, _header, _layout, _context);");
+        output.Line($"public {plan.OwnedName} ToRecord() => new {plan.OwnedName}(_record, Header, _layout, _context);");
         output.Line();
         WriteTryFormat(output, plan, notes);
         output.Line();
