@@ -67,8 +67,8 @@ internal static class TraceSession
         // Compiled while the probes load and attach (the first time; later from the cache).
         System.Threading.Tasks.Task formatterReady = System.Threading.Tasks.Task.CompletedTask;
         RecordFormatter? formatter = text ? RuntimeFormatter.Start(schemas, progress, out formatterReady) : null;
-        if (text && schemas.Any(s => s.Print is not null && s.Print.Segments.Any(f => f.Conversion is { IsSymbol: true })))
-            // Code addresses (%pS) print as symbols: /proc/kallsyms (megabytes) is read meanwhile, not at the first event.
+        if (request.Mode != TraceMode.Count && schemas.Any(s => s.Print is not null && s.Print.Segments.Any(f => f.Conversion is { IsSymbol: true })))
+            // Code addresses (%pS) print as symbols, in text and in JSON: /proc/kallsyms (megabytes) is read meanwhile, not at the first event.
             System.Threading.Tasks.Task.Run(() => TpGen.Kernel.KernelSymbols.Default);
 
         progress.Report("loading and attaching");
