@@ -47,6 +47,12 @@ public static class FilterParser
     /// </summary>
     public static FieldSpec Comm { get; } = new("comm", new CType("char[16]", "char", 0, CommBytes, DynamicLocation.None), -1, CommBytes, false, FieldKind.CharArray, 1, CommBytes, IsCommon: true);
 
+    /// <summary>
+    /// <c>current.comm</c>: the current task's command always, also where the event has a <c>comm</c>
+    /// field of its own (sched_wakeup's is the woken task's), as aggregation keys name it.
+    /// </summary>
+    public const string CurrentComm = "current.comm";
+
     /// <summary>Whether <paramref name="field"/> is <see cref="Comm"/>, the current task's command, rather than a field of a record.</summary>
     public static bool IsComm(FieldSpec field) => field.IsCommon && field.Name == Comm.Name;
 
@@ -266,9 +272,11 @@ public static class FilterParser
             throw Error(token.Column, token.Kind == TokenKind.End ? "the filter ends where a field or value should be" : $"expected a field or value, found '{token.Text}'");
         }
 
-        // An event's own field first; "comm" names the current task's command where the event has no field of that name, as in the kernel's own filters.
+        // An event's own field first; "comm" names the current task's command where the event has no
+        // field of that name, as in the kernel's own filters; "current.comm" names it always.
         private FieldSpec? FieldOf(Token token) =>
             token.Kind != TokenKind.Identifier ? null
+            : token.Text == CurrentComm ? Comm
             : _schema.FindField(token.Text) ?? (token.Text == Comm.Name ? Comm : null);
 
         private string FieldNames()
@@ -281,6 +289,7 @@ public static class FilterParser
             }
             if (_schema.FindField(Comm.Name) is null)
                 names.Add(Comm.Name);
+            names.Add(CurrentComm);
             return string.Join(", ", names);
         }
 
@@ -351,6 +360,13 @@ public static class FilterParser
                     int start = i;
                     while (i < text.Length && text[i] is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_')
                         i++;
+                    // current.comm is one name (a field name never holds a dot).
+                    if (text.AsSpan(start, i - start).SequenceEqual("current".AsSpan()) && i + 1 < text.Length && text[i] == '.' && text[i + 1] is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_')
+                    {
+                        i++;
+                        while (i < text.Length && text[i] is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_')
+                            i++;
+                    }
                     tokens.Add(new Token(TokenKind.Identifier, text.Substring(start, i - start), column));
                 }
                 else if (c is >= '0' and <= '9' || c == '-' && i + 1 < text.Length && text[i + 1] is >= '0' and <= '9')

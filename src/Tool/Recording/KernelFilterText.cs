@@ -21,10 +21,14 @@ internal static class KernelFilterText
         OrFilter or => $"({From(or.Left)}) || ({From(or.Right)})",
         NotFilter not => $"!({From(not.Operand)})",
         CompareFilter compare => $"{compare.Field.Name} {Operator(compare.Operator)} {Number(compare.Field, compare.Value)}",
-        StringFilter { Match: StringMatch.Whole, AnyCharacter: false } text => $"{text.Field.Name} {(text.Equal ? "==" : "!=")} {Quote(text, glob: false)}",
-        StringFilter glob => (glob.Equal ? "" : "!") + $"({glob.Field.Name} ~ {Quote(glob, glob: true)})",
+        StringFilter { Match: StringMatch.Whole, AnyCharacter: false } text => $"{Name(text.Field)} {(text.Equal ? "==" : "!=")} {Quote(text, glob: false)}",
+        StringFilter glob => (glob.Equal ? "" : "!") + $"({Name(glob.Field)} ~ {Quote(glob, glob: true)})",
         _ => throw new ArgumentException($"unknown filter node {filter.GetType().Name}", nameof(filter)),
     };
+
+    // The current task's command is the kernel's generic field COMM: its "comm" would name an event's
+    // own field of that name first (sched_wakeup's), COMM never does.
+    private static string Name(FieldSpec field) => FilterParser.IsComm(field) ? "COMM" : field.Name;
 
     private static string Operator(FilterOperator op) => op switch
     {

@@ -61,6 +61,11 @@ public sealed class FilterParserTests
         Assert.Equal(wakeup.FindField("comm"), own.Field);
         Assert.False(FilterParser.IsComm(own.Field));
 
+        // current.comm is the current task's command there too (the waker's, not the woken task's).
+        var current = Assert.IsType<StringFilter>(FilterParser.Parse("current.comm == \"true\"", wakeup));
+        Assert.Same(FilterParser.Comm, current.Field);
+        Assert.Contains("current.comm", Assert.Throws<FilterException>(() => FilterParser.Parse("current.pid == 1", wakeup)).Message);
+
         var error = Assert.Throws<FilterException>(() => FilterParser.Parse("comm == \"a-command-of-16-ch\"", KfreeSkb));
         Assert.Contains("at most 15 characters", error.Message);
         Assert.Contains("comm", Assert.Throws<FilterException>(() => FilterParser.Parse("protocl == 1", KfreeSkb)).Message);

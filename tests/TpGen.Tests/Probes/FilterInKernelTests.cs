@@ -84,6 +84,7 @@ public sealed class FilterInKernelTests
     [Theory]
     [InlineData("comm == \"true\"", 3)]
     [InlineData("comm ~ \"fal*\"", 2)]
+    [InlineData("current.comm == \"false\"", 2)]
     [InlineData("comm != \"true\" && filename ~ \"*/?rue\"", 0)]
     public async Task Comm_FiltersByTheCurrentTasksCommand_OnAnEventThatDoesNotRecordIt(string filter, int expected)
     {
