@@ -193,7 +193,7 @@ public sealed class EventLayout
     private string? CheckDynamic(ReadOnlySpan<byte> record)
     {
         if (record.Length < FixedSize)
-            return RecordReader.CheckFixed(record, FixedSize);
+            return ShortProblem(record);
         // The test of RecordReader.CheckDynamic without its messages: every record passes through
         // here, and only a bad one needs words.
         foreach (int field in _dynamic)
@@ -204,6 +204,10 @@ public sealed class EventLayout
         }
         return null;
     }
+
+    // The message is built out of line: inlined into generated code, its formatting would use up the JIT's inlining budget.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private string? ShortProblem(ReadOnlySpan<byte> record) => RecordReader.CheckFixed(record, FixedSize);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private string? DynamicProblem(ReadOnlySpan<byte> record)

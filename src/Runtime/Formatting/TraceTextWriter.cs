@@ -109,6 +109,9 @@ public ref partial struct TraceTextWriter
     }
 
     /// <summary><c>%s</c> of UTF-8 bytes (a record's string), honouring width and precision.</summary>
+    // Never inlined: the vectorized ASCII widening inlined into a generated TryFormat used up the
+    // JIT's inlining budget, and the small calls after it (literals, field getters) stayed calls.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public void String(ReadOnlySpan<byte> utf8, in FormatSpec spec)
     {
         int start = _position;
