@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using TpGen.Aggregations;
 using TpGen.Schema;
 using TpGen.Text;
 
@@ -22,7 +23,8 @@ namespace TpGen.Filters;
 /// or end with <c>*</c> and use <c>?</c> for any one character), or a name the event's print fmt
 /// gives a value of that field (<c>reason == NO_SOCKET</c>). <c>field &amp; mask</c> holds when they
 /// share a set bit, as in the kernel's own filters. <c>comm</c> is the current task's command name
-/// where the event has no field of that name (<see cref="Comm"/>), as in the kernel's own filters.
+/// where the event has no field of that name (<see cref="Comm"/>), as in the kernel's own filters;
+/// <c>current.comm</c> is it always (<see cref="CurrentComm"/>).
 /// </summary>
 public static class FilterParser
 {
@@ -51,7 +53,7 @@ public static class FilterParser
     /// <c>current.comm</c>: the current task's command always, also where the event has a <c>comm</c>
     /// field of its own (sched_wakeup's is the woken task's), as aggregation keys name it.
     /// </summary>
-    public const string CurrentComm = "current.comm";
+    public const string CurrentComm = AggregationKeyPart.ContextPrefix + "comm";
 
     /// <summary>Whether <paramref name="field"/> is <see cref="Comm"/>, the current task's command, rather than a field of a record.</summary>
     public static bool IsComm(FieldSpec field) => field.IsCommon && field.Name == Comm.Name;
@@ -162,9 +164,10 @@ public static class FilterParser
             if (leftField is null && rightField is null)
             {
                 Token named = left.Kind == TokenKind.Identifier || right.Kind != TokenKind.Identifier ? left : right;
-                throw Error(named.Column, named.Kind == TokenKind.Identifier
-                    ? $"'{named.Text}' is not a field of {_schema.FullName} (its fields: {FieldNames()})"
-                    : "one side of a comparison must be a field of the event");
+                throw Error(named.Column, named.Kind != TokenKind.Identifier ? "one side of a comparison must be a field of the event"
+                    : named.Text.StartsWith(AggregationKeyPart.ContextPrefix, StringComparison.Ordinal)
+                        ? $"filters know {CurrentComm} of the running task; its process is common_pid"
+                        : $"'{named.Text}' is not a field of {_schema.FullName} (its fields: {FieldNames()})");
             }
             FieldSpec field = (leftField ?? rightField)!;
             Token constant = leftField is not null ? right : left;
@@ -360,8 +363,10 @@ public static class FilterParser
                     int start = i;
                     while (i < text.Length && text[i] is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_')
                         i++;
-                    // current.comm is one name (a field name never holds a dot).
-                    if (text.AsSpan(start, i - start).SequenceEqual("current".AsSpan()) && i + 1 < text.Length && text[i] == '.' && text[i + 1] is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_')
+                    // current.comm is one name (a field name never holds a dot), as aggregation keys write it.
+                    string prefix = AggregationKeyPart.ContextPrefix;
+                    if (i - start == prefix.Length - 1 && i + 1 < text.Length && string.CompareOrdinal(text, start, prefix, 0, prefix.Length) == 0
+                        && text[i + 1] is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_')
                     {
                         i++;
                         while (i < text.Length && text[i] is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_')

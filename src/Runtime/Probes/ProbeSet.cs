@@ -25,6 +25,7 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
     private int _readerThread;
     private bool _reading;
     private bool _disposed;
+    private bool _disposerWaits;
     private long _delivered;
     private long _truncated;
     private long _malformed;
@@ -149,13 +150,23 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Reads owned records as they arrive, decoded with their context (see <see cref="Context.RecordContext"/>),
-    /// with <see cref="LostRecords"/> where the kernel dropped some.
+    /// with <see cref="LostRecords"/> where the kernel dropped some. Each enumeration reads on a thread
+    /// of its own, and resumes a loop that waits for records on that thread: a loop that keeps up runs
+    /// there, with no hand-over between threads per batch.
     /// </summary>
     public IAsyncEnumerable<TraceRecord> ReadAllAsync(RecordContextDecoder decode, CancellationToken cancellationToken = default) =>
         new RecordStreamSource(this, decode, _options.ReadBufferCapacity, cancellationToken);
 
     /// <summary>Cancelled when the set is disposed: stops a <c>ReadAllAsync</c> reader that waits for room in its buffer, too.</summary>
-    internal CancellationToken Disposing => _disposing.Token;
+    /// <exception cref="ObjectDisposedException">The set is disposed.</exception>
+    internal CancellationToken Disposing
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+            return _disposing.Token;
+        }
+    }
 
     /// <summary>Detaches every program and frees the object, its maps and the ring buffer.</summary>
     public void Dispose()
@@ -170,11 +181,16 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
             _disposing.Cancel();
             // The reading loop sees the flag within one poll interval and releases on its way out;
             // from inside a handler (the reading thread itself) that is the only safe place to do it.
+            // Another thread's reading ends first, and this thread releases (not both: EndReading
+            // leaves it to a disposer that waits).
             release = !_reading;
-            while (_reading && _readerThread != Environment.CurrentManagedThreadId)
+            if (_reading && _readerThread != Environment.CurrentManagedThreadId)
             {
-                Monitor.Wait(_gate);
-                release = !_reading;
+                _disposerWaits = true;
+                while (_reading)
+                    Monitor.Wait(_gate);
+                _disposerWaits = false;
+                release = true;
             }
         }
         if (release)
@@ -208,7 +224,7 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
         {
             _reading = false;
             _handler = null;
-            release = _disposed;
+            release = _disposed && !_disposerWaits;
             Monitor.PulseAll(_gate);
         }
         if (release)

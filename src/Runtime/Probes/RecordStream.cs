@@ -14,11 +14,13 @@ namespace TpGen.Probes;
 /// </summary>
 /// <remarks>
 /// A consumer that waits for records is resumed on the reading thread itself, as soon as a batch is
-/// ready: while it keeps up, its loop runs there, between two passes over the ring, and no record
-/// waits for a thread-pool thread to wake (that hand-over cost microseconds per batch, more than the
-/// records themselves). A consumer that awaits something else moves off the reading thread by itself;
-/// the reading thread then goes on filling batches, up to about the capacity, and beyond that waits
-/// for the consumer (the ring buffer fills, and the kernel drops and counts what does not fit).
+/// ready (a pass over the ring ended, or a batch filled during one): while it keeps up, its loop runs
+/// there, and no record waits for a thread-pool thread to wake (that hand-over cost microseconds per
+/// batch, more than the records themselves). A consumer that awaits something else moves off the
+/// reading thread by itself; the reading thread then goes on filling batches (a batch per pass, at
+/// most a quarter of the capacity each, four or more of them), and beyond that waits for the
+/// consumer (the ring buffer fills, and the kernel drops and counts what does not fit). A
+/// cancellation resumes a waiting consumer on the thread pool, not inside the canceller's call.
 /// The hand-over is a lock and a reusable value-task source rather than a channel and a semaphore:
 /// a few small methods of this class, compiled optimized once, instead of the dozens of library
 /// methods that tiered compilation recompiled while the first seconds of records streamed in.
@@ -33,6 +35,8 @@ internal sealed class RecordStream : IAsyncEnumerator<TraceRecord>, IValueTaskSo
     private readonly int _maxBatches;
     // The consumer's cancellation (ReadAllAsync's token and the enumerator's).
     private readonly CancellationTokenSource _cancel;
+    private readonly CancellationToken _readAllToken;
+    private readonly CancellationToken _enumeratorToken;
     // Stops the reading thread: the consumer's cancellation, the probe set's disposal, or this enumerator's.
     private readonly CancellationTokenSource _stop;
     private readonly CancellationTokenRegistration _onCancel;
@@ -47,6 +51,7 @@ internal sealed class RecordStream : IAsyncEnumerator<TraceRecord>, IValueTaskSo
     private bool _ended;
     private Exception? _error;
     private Task? _reader;
+    private int _disposed;
 
     // The consumer's side: the batch it reads and the next record in it.
     private RecordBatch? _reading;
@@ -63,6 +68,8 @@ internal sealed class RecordStream : IAsyncEnumerator<TraceRecord>, IValueTaskSo
         // Several batches, so the reading thread fills one while the consumer reads another.
         _batchSize = Math.Clamp(capacity / 4, 1, MaxBatchSize);
         _maxBatches = Math.Max(1, capacity / _batchSize);
+        _readAllToken = cancellationToken;
+        _enumeratorToken = enumeratorToken;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, enumeratorToken);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(_cancel.Token, probes.Disposing);
         _onCancel = _cancel.Token.UnsafeRegister(static stream => ((RecordStream)stream!).OnCancelled(), this);
@@ -89,6 +96,8 @@ internal sealed class RecordStream : IAsyncEnumerator<TraceRecord>, IValueTaskSo
     /// <summary>Stops the reading thread, waits for it, and frees what the enumeration held.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         _stop.Cancel();
         if (_reader is not null)
             await _reader.ConfigureAwait(false);
@@ -118,13 +127,17 @@ internal sealed class RecordStream : IAsyncEnumerator<TraceRecord>, IValueTaskSo
                 Recycle(_reading);
                 _reading = null;
             }
+            if (Volatile.Read(ref _disposed) != 0)
+                return new ValueTask<bool>(false);
             if (_cancel.IsCancellationRequested)
-                return ValueTask.FromCanceled<bool>(_cancel.Token);
+                return ValueTask.FromCanceled<bool>(CancelledToken);
             if (TakeFull())
                 return new ValueTask<bool>(true);
             if (_ended)
                 return _error is null ? new ValueTask<bool>(false) : ValueTask.FromException<bool>(_error);
             _waiter.Reset();
+            // Resumed on the reading thread by Publish (see the remarks); OnCancelled sends it elsewhere.
+            _waiter.RunContinuationsAsynchronously = false;
             _consumerWaits = true;
             return new ValueTask<bool>(this, _waiter.Version);
         }
@@ -251,9 +264,15 @@ internal sealed class RecordStream : IAsyncEnumerator<TraceRecord>, IValueTaskSo
             resume = _consumerWaits;
             _consumerWaits = false;
         }
-        if (resume)
-            _waiter.SetException(new OperationCanceledException(_cancel.Token));
+        if (!resume)
+            return;
+        // Not inside the canceller's Cancel() (a signal handler, a timer, code holding a lock): on the thread pool.
+        _waiter.RunContinuationsAsynchronously = true;
+        _waiter.SetException(new OperationCanceledException(CancelledToken));
     }
+
+    // The caller's own token, so that `catch (OperationCanceledException e) when (e.CancellationToken == token)` holds.
+    private CancellationToken CancelledToken => _readAllToken.IsCancellationRequested ? _readAllToken : _enumeratorToken;
 
     // Wakes a reading thread that waits for a free batch, so that it sees the stop.
     private void OnStopped()
@@ -278,30 +297,4 @@ internal sealed class RecordStreamSource(ProbeSet probes, RecordContextDecoder d
 {
     public IAsyncEnumerator<TraceRecord> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
         new RecordStream(probes, decode, capacity, readAllToken, cancellationToken);
-}
-
-/// <summary>Records decoded in one pass over the ring buffer, read by <c>ReadAllAsync</c>'s consumer.</summary>
-internal sealed class RecordBatch(int capacity)
-{
-    private readonly TraceRecord?[] _records = new TraceRecord?[capacity];
-
-    public int Count { get; private set; }
-
-    public int Capacity => _records.Length;
-
-    public void Add(TraceRecord record) => _records[Count++] = record;
-
-    /// <summary>The record at <paramref name="index"/>, let go of so the batch keeps no record alive once reused.</summary>
-    public TraceRecord Take(int index)
-    {
-        TraceRecord record = _records[index]!;
-        _records[index] = null;
-        return record;
-    }
-
-    public void Clear()
-    {
-        Array.Clear(_records, 0, Count);
-        Count = 0;
-    }
 }

@@ -16,7 +16,7 @@ internal static class TraceCommand
         CompletionCommand.AddEventCompletions(events);
         var filter = new Option<string?>("--filter")
         {
-            Description = "Only events where this holds, decided in the kernel: comparisons of fields with numbers, strings or the names the event gives its values, joined with && || ! and parentheses; 'comm' is the running task's command; e.g. 'reason == NO_SOCKET && protocol == 0x800', 'comm ~ \"nginx*\"'.",
+            Description = "Only events where this holds, decided in the kernel: comparisons of fields with numbers, strings or the names the event gives its values, joined with && || ! and parentheses; 'comm' is the running task's command where the event has no comm field, 'current.comm' always; e.g. 'reason == NO_SOCKET && protocol == 0x800', 'comm ~ \"nginx*\"'.",
         };
         var output = new Option<string>("--output")
         {

@@ -176,6 +176,19 @@ public sealed class DecoderTests
     }
 
     [Fact]
+    public void AView_GivesBackTheHeaderItWasReadWith_AndSoDoesItsOwnedCopy()
+    {
+        byte[] bytes = Record("skb", "kfree_skb").Set("reason", 3).Build();
+        // Every part different, so that parts mixed up on the way (the view keeps them one by one) show.
+        var header = new RecordHeader(0x0102030405060708, 7, 0, RecordFlags.Truncated, 4242, (uint)bytes.Length);
+
+        var view = SkbProbes.KfreeSkb.Read(bytes, header);
+
+        Assert.Equal(header, view.Header);
+        Assert.Equal(header, view.ToRecord().Header);
+    }
+
+    [Fact]
     public void TheOwnedRecord_CopiesTheBytesAndKeepsItsValues()
     {
         byte[] bytes = Record("skb", "kfree_skb").Set("reason", 3).Set("protocol", 0x86dd).Build();

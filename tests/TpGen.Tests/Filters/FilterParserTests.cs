@@ -61,14 +61,25 @@ public sealed class FilterParserTests
         Assert.Equal(wakeup.FindField("comm"), own.Field);
         Assert.False(FilterParser.IsComm(own.Field));
 
-        // current.comm is the current task's command there too (the waker's, not the woken task's).
-        var current = Assert.IsType<StringFilter>(FilterParser.Parse("current.comm == \"true\"", wakeup));
-        Assert.Same(FilterParser.Comm, current.Field);
-        Assert.Contains("current.comm", Assert.Throws<FilterException>(() => FilterParser.Parse("current.pid == 1", wakeup)).Message);
-
         var error = Assert.Throws<FilterException>(() => FilterParser.Parse("comm == \"a-command-of-16-ch\"", KfreeSkb));
         Assert.Contains("at most 15 characters", error.Message);
         Assert.Contains("comm", Assert.Throws<FilterException>(() => FilterParser.Parse("protocl == 1", KfreeSkb)).Message);
+    }
+
+    [Fact]
+    public void CurrentComm_IsTheCurrentTasksCommand_EvenWhereTheEventRecordsAComm()
+    {
+        // sched_wakeup's comm is the woken task's; current.comm is the waker's.
+        TracepointSchema wakeup = Fixtures.Schema("sched", "sched_wakeup");
+
+        var current = Assert.IsType<StringFilter>(FilterParser.Parse("current.comm == \"true\"", wakeup));
+
+        Assert.Same(FilterParser.Comm, current.Field);
+        Assert.Same(FilterParser.Comm, Assert.IsType<StringFilter>(FilterParser.Parse("current.comm ~ \"kworker*\"", KfreeSkb)).Field);
+        // Other current. names are aggregation keys, not filter fields: the error says what filters know.
+        FilterException unknown = Assert.Throws<FilterException>(() => FilterParser.Parse("current.pid == 1", wakeup));
+        Assert.Contains("current.comm", unknown.Message);
+        Assert.Contains("common_pid", unknown.Message);
     }
 
     [Theory]

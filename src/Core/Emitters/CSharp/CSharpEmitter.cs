@@ -174,7 +174,7 @@ public static class CSharpEmitter
         output.Line("private readonly ulong _timestamp;");
         output.Line("private readonly uint _cpu;");
         output.Line("private readonly ushort _eventIndex;");
-        output.Line("private readonly global::TpGen.RecordFlags _flags;");
+        output.Line($"private readonly {CSharpTypes.RecordFlags} _flags;");
         output.Line("private readonly uint _processId;");
         output.Line("private readonly uint _recordSize;");
         output.Line($"private readonly {layout} _layout;");

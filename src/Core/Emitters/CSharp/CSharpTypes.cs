@@ -13,6 +13,7 @@ internal static class CSharpTypes
     public const string FormatFlags = "global::TpGen.Formatting.FormatFlags";
     public const string FlagName = "global::TpGen.Formatting.FlagName";
     public const string RecordHeader = "global::TpGen.RecordHeader";
+    public const string RecordFlags = "global::TpGen.RecordFlags";
     public const string Span = "global::System.ReadOnlySpan";
 
     /// <summary>The integer type of <paramref name="size"/> bytes and the given sign; sizes other than 1, 2, 4, 8 have none.</summary>

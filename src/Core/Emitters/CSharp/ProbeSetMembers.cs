@@ -73,7 +73,8 @@ internal static class ProbeSetMembers
         output.Line();
         output.Line("/// <summary>");
         output.Line("/// Owned records as they arrive (<c>" + string.Join("</c>, <c>", OwnedNames(viewNames)) + "</c>), and");
-        output.Line($"/// <see cref=\"{Probes}.LostRecords\"/> wherever the kernel had to drop some.");
+        output.Line($"/// <see cref=\"{Probes}.LostRecords\"/> wherever the kernel had to drop some. The records are read on a thread");
+        output.Line("/// of their own, where a loop that waits for them is resumed: while it keeps up, the loop runs there.");
         output.Line("/// </summary>");
         output.Line("public global::System.Collections.Generic.IAsyncEnumerable<global::TpGen.TraceRecord> ReadAllAsync(global::System.Threading.CancellationToken cancellationToken = default)");
         output.Line("    => _probes.ReadAllAsync((global::System.ReadOnlySpan<byte> record, in global::TpGen.RecordHeader header, global::System.ReadOnlySpan<byte> context) => Decode(record, header, context, _probes.Layouts), cancellationToken);");
