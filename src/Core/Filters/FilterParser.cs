@@ -166,7 +166,7 @@ public static class FilterParser
                 Token named = left.Kind == TokenKind.Identifier || right.Kind != TokenKind.Identifier ? left : right;
                 throw Error(named.Column, named.Kind != TokenKind.Identifier ? "one side of a comparison must be a field of the event"
                     : named.Text.StartsWith(AggregationKeyPart.ContextPrefix, StringComparison.Ordinal)
-                        ? $"filters know {CurrentComm} of the running task; its process is common_pid"
+                        ? $"filters know {CurrentComm}, the running task's command; for its process id use common_pid"
                         : $"'{named.Text}' is not a field of {_schema.FullName} (its fields: {FieldNames()})");
             }
             FieldSpec field = (leftField ?? rightField)!;
