@@ -157,6 +157,26 @@ public sealed class FilterInKernelTests
     }
 
     // Five execs: /usr/bin/true three times, /usr/bin/false twice.
+    [Fact]
+    public async Task CurrentComm_IsTheWaker_WhereTheEventsOwnCommIsTheWokenTask()
+    {
+        KernelFacility.RequireBpf();
+        // sched_wakeup records the woken task's comm; the running task is the one that wakes it.
+        TracepointSchema wakeup = Tracefs.ReadEvent("sched", "sched_wakeup");
+        Assert.NotNull(wakeup.FindField("comm"));
+
+        // Through a pipe, dd and cat wake each other (a full pipe stops dd, an empty one cat), never themselves.
+        var (ddWakesCat, _) = await CountAsync(wakeup, "current.comm == \"dd\" && comm == \"cat\"", PipeDdIntoCat);
+        var (catWakesDd, _) = await CountAsync(wakeup, "current.comm == \"cat\" && comm == \"dd\"", PipeDdIntoCat);
+        var (ddWakesDd, _) = await CountAsync(wakeup, "current.comm == \"dd\" && comm == \"dd\"", PipeDdIntoCat);
+
+        Assert.True(ddWakesCat + catWakesDd > 0, "no wakeup between dd and cat was seen");
+        Assert.Equal(0, ddWakesDd);
+    }
+
+    private static void PipeDdIntoCat() =>
+        Process.Start("/bin/sh", ["-c", "dd if=/dev/zero bs=512 count=20000 2>/dev/null | cat >/dev/null"])!.WaitForExit();
+
     private static void RunTrueThriceAndFalseTwice()
     {
         for (int i = 0; i < 3; i++)
