@@ -116,6 +116,9 @@ internal sealed class RecordStream : IAsyncEnumerator<TraceRecord>, IValueTaskSo
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ValueTask<bool> NextBatch()
     {
+        // After DisposeAsync the records have ended; checked before the start below, which reads the disposed stop token.
+        if (Volatile.Read(ref _disposed) != 0)
+            return new ValueTask<bool>(false);
         // The reading thread starts with the first MoveNextAsync, as an async iterator's body would.
         _reader ??= _probes.RunAsync(this, _stop.Token).ContinueWith(
             static (task, stream) => ((RecordStream)stream!).Complete(task.Exception?.InnerException),
@@ -127,8 +130,6 @@ internal sealed class RecordStream : IAsyncEnumerator<TraceRecord>, IValueTaskSo
                 Recycle(_reading);
                 _reading = null;
             }
-            if (Volatile.Read(ref _disposed) != 0)
-                return new ValueTask<bool>(false);
             if (_cancel.IsCancellationRequested)
                 return ValueTask.FromCanceled<bool>(CancelledToken);
             if (TakeFull())

@@ -149,6 +149,19 @@ public sealed class SkbDropTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ReadAllAsync_AfterItsEnumeratorIsDisposed_HasEndedAndDisposesAgainQuietly()
+    {
+        KernelFacility.RequireBpf();
+        await using SkbProbes probes = SkbProbes.Attach(UdpWorkload.SameProcess);
+        IAsyncEnumerator<TraceRecord> records = probes.ReadAllAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+
+        await records.DisposeAsync();
+
+        Assert.False(await records.MoveNextAsync());
+        await records.DisposeAsync();
+    }
+
+    [Fact]
     public async Task ReadAllAsync_AConsumerThatAwaitsElsewhere_GetsEveryRecordWhileTheReaderWaitsForIt()
     {
         KernelFacility.RequireBpf();
