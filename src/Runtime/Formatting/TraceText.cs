@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace TpGen.Formatting;
 
@@ -18,19 +19,29 @@ public static class TraceText
 
     /// <summary>Formats <paramref name="value"/> into a new string.</summary>
     // The stack buffer is written before it is read: clearing it first would cost more than most events' formatting.
-    [System.Runtime.CompilerServices.SkipLocalsInit]
+    [SkipLocalsInit]
     public static string ToString<T>(scoped in T value) where T : ITraceFormattable, allows ref struct
     {
+        // TryFormat is called through a reference, not on `value` itself: on an `in` parameter of a
+        // type parameter the compiler copies the value first (it cannot know T is readonly), and the
+        // JIT copies a view with one wide load right after the caller's narrower stores that built
+        // it, a store-forwarding stall on every record. TryFormat does not change the value.
+        ref T view = ref Unsafe.AsRef(in value);
         Span<char> stack = stackalloc char[256];
-        if (value.TryFormat(stack, out int written))
-            return new string(stack.Slice(0, written));
+        return view.TryFormat(stack, out int written) ? new string(stack.Slice(0, written)) : ToLongString(ref view);
+    }
 
+    // Out of line: the retry loop and its pooled buffers would make every short line's call pay for
+    // a bigger frame.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string ToLongString<T>(scoped ref T value) where T : ITraceFormattable, allows ref struct
+    {
         for (int size = 1024; size <= MaxLength; size *= 4)
         {
             char[] rented = ArrayPool<char>.Shared.Rent(size);
             try
             {
-                if (value.TryFormat(rented, out written))
+                if (value.TryFormat(rented, out int written))
                     return new string(rented, 0, written);
             }
             finally

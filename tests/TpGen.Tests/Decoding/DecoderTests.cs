@@ -228,6 +228,20 @@ public sealed class DecoderTests
     }
 
     [Fact]
+    public void ToString_OfTextLongerThanTheStackBuffer_IsWhole()
+    {
+        // 256 characters fit the stack buffer; a longer line is formatted again into pooled buffers.
+        foreach (int length in new[] { 240, 260, 5000 })
+        {
+            string name = new string('n', length);
+            byte[] bytes = Record("irq", "irq_handler_entry").Set("irq", 7).String("name", name).Build();
+
+            Assert.Equal($"irq=7 name={name}", NetProbes.IrqHandlerEntry.Read(bytes).ToString());
+            Assert.Equal($"irq=7 name={name}", NetProbes.IrqHandlerEntry.Read(bytes).ToRecord().ToString());
+        }
+    }
+
+    [Fact]
     public void ReadingFieldsInPlace_AllocatesNothing()
     {
         byte[] bytes = Record("irq", "irq_handler_entry").Set("irq", 24).String("name", "virtio0").Build();
