@@ -86,7 +86,7 @@ def main():
     summary = {}
     alone = [r["alone_pps"] for r in rows]
     summary["none"] = dict(pps=median(alone), slowdown=1.0, events_per_s=None, lost=None, lost_max=None,
-                           cpu_s=None, us_per_event=None, rss_mb=None, reps=len(alone))
+                           cpu_s=None, us_per_event=None, rss_mb=None, warm_floods=[], reps=len(alone))
     for tracer in ORDER:
         runs = [r for r in rows if r["tracer"] == tracer]
         if not runs:
@@ -105,6 +105,7 @@ def main():
             us_spread=spread([us_per_event(r) for r in runs]),
             slowdown_spread=spread([r["alone_pps"] / r["pps"] for r in runs if r["pps"] > 0]),
             rss_mb=median([r["peak_rss_kb"] / 1024.0 for r in runs]),
+            warm_floods=[int(r["warm_floods"]) for r in runs if "warm_floods" in r],
             reps=len(runs),
         )
 
@@ -114,8 +115,8 @@ def main():
     packets = int(rows[0]["oracle"]) if rows else 0
     reps = int(max(r["rep"] for r in rows))
     print(f"Medians of {reps} repetition(s), {packets:,} packets per run.\n")
-    print("| tracer | workload pkt/s | slowdown (min–max) | events/s delivered | delivered | lost (median / max) | tracer CPU s (utime+stime) | CPU µs/event (min–max) | peak RSS MB |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| tracer | workload pkt/s | slowdown (min–max) | events/s delivered | delivered | lost (median / max) | tracer CPU s (utime+stime) | CPU µs/event (min–max) | peak RSS MB | warm-up floods (min–max) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for tracer in ["none"] + ORDER:
         s = summary.get(tracer)
         if s is None:
@@ -126,9 +127,11 @@ def main():
         slow = fmt(s["slowdown"], "{:.3f}×") + (f" ({slow_range[0]:.3f}–{slow_range[1]:.3f})" if slow_range else "")
         us_range = s.get("us_spread")
         us = fmt(s["us_per_event"], "{:.3f}") + (f" ({us_range[0]:.3f}–{us_range[1]:.3f})" if us_range else "")
+        floods = s["warm_floods"]
+        warm = f"{min(floods)}–{max(floods)}" if floods else "—"
         print(f"| {LABELS[tracer]} | {fmt(s['pps'], '{:,.0f}')} | {slow} | "
               f"{fmt(s['events_per_s'], '{:,.0f}')} | {share} | {lost} | {fmt(s['cpu_s'], '{:.2f}')} | "
-              f"{us} | {fmt(s['rss_mb'], '{:.1f}')} |")
+              f"{us} | {fmt(s['rss_mb'], '{:.1f}')} | {warm} |")
 
     base = summary.get("c-baseline")
     if base is None:
