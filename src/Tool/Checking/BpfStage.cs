@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using TpGen.Emitters.Bpf;
@@ -65,9 +66,17 @@ internal sealed class BpfStage(string objectDirectory, IProgress<string> progres
     }
 
     /// <summary>
+    /// Sets loaded, attached and detached at once. A set's time is mostly the kernel waiting: closing
+    /// a tracepoint's last perf event waits for RCU grace periods (tens of milliseconds, with the CPUs
+    /// idle), so sets side by side overlap those waits; the verifier's work is what remains.
+    /// </summary>
+    internal static int LoadParallelism => Math.Max(8, Environment.ProcessorCount * 2);
+
+    /// <summary>
     /// Loads and attaches every event, a system at a time (in sets the shared object holds: no
     /// compiler needed, so this runs where clang does not), then detaches; a set that fails is
-    /// retried event by event so the failure names the event.
+    /// retried event by event so the failure names the event. Sets go side by side (see
+    /// <see cref="LoadParallelism"/>); failures are reported in the order of the sets.
     /// </summary>
     public void Load(IReadOnlyList<TracepointSchema> events, List<CheckFailure> failures)
     {
@@ -76,25 +85,49 @@ internal sealed class BpfStage(string objectDirectory, IProgress<string> progres
             .SelectMany(system => system.Select((e, i) => (e, i)).GroupBy(p => p.i / ProbeSetDefinition.SharedObjectCapacity, p => p.e))
             .Select(chunk => chunk.ToList())
             .ToList();
-        int done = 0;
-        foreach (List<TracepointSchema> set in sets)
+        var setFailures = new List<CheckFailure>[sets.Count];
+        int next = -1, done = 0, loaded = 0;
+        void LoadSets()
         {
-            if (TryAttach(Define("check." + set[0].System, set), options, out _))
+            for (int index; (index = Interlocked.Increment(ref next)) < sets.Count;)
             {
-                Loaded += set.Count;
-            }
-            else
-            {
-                foreach (TracepointSchema schema in set)
+                List<TracepointSchema> set = sets[index];
+                var found = new List<CheckFailure>();
+                if (TryAttach(Define("check." + set[0].System, set), options, out _))
                 {
-                    if (TryAttach(Define("check." + schema.System, [schema]), options, out ProbeException? error))
-                        Loaded++;
-                    else
-                        failures.Add(new CheckFailure(schema.FullName, CheckStage.Load, error!.Message));
+                    Interlocked.Add(ref loaded, set.Count);
                 }
+                else
+                {
+                    foreach (TracepointSchema schema in set)
+                    {
+                        if (TryAttach(Define("check." + schema.System, [schema]), options, out ProbeException? error))
+                            Interlocked.Increment(ref loaded);
+                        else
+                            found.Add(new CheckFailure(schema.FullName, CheckStage.Load, error!.Message));
+                    }
+                }
+                setFailures[index] = found;
+                progress.Report($"loaded {Interlocked.Increment(ref done)}/{sets.Count} sets");
             }
-            progress.Report($"loaded {++done}/{sets.Count} sets");
         }
+
+        // Threads of their own: they spend their time blocked in the kernel, which the thread pool
+        // would take for work and grow slowly around.
+        Task[] workers = Enumerable.Range(0, Math.Min(LoadParallelism, sets.Count))
+            .Select(_ => Task.Factory.StartNew(LoadSets, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+            .ToArray();
+        try
+        {
+            Task.WaitAll(workers);
+        }
+        catch (AggregateException e)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+        foreach (List<CheckFailure> found in setFailures)
+            failures.AddRange(found);
+        Loaded += loaded;
     }
 
     private static bool TryAttach(ProbeSetDefinition definition, ProbeOptions options, out ProbeException? error)

@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -9,6 +11,7 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using TpGen.Emitters.CSharp;
+using TpGen.Kernel;
 using TpGen.Schema;
 using Xunit;
 
@@ -22,6 +25,11 @@ namespace TpGen.Tests.Support;
 /// </summary>
 internal sealed class CompiledEvents
 {
+    /// <summary>Where the dispatcher's source sits in the compilation (its diagnostics are not the generated code's).</summary>
+    private const string DispatchPath = "/project/Dispatch.cs";
+
+    private static readonly ConcurrentDictionary<string, Lazy<CompiledEvents>> KernelBuilds = new(StringComparer.Ordinal);
+
     private readonly Func<int, byte[], string?> _format;
     private readonly Dictionary<string, int> _index;
 
@@ -33,7 +41,34 @@ internal sealed class CompiledEvents
     }
 
     /// <summary>Events whose text falls back to a field list (TPGEN0040), with the generator's reason.</summary>
-    public IReadOnlyDictionary<string, string> Fallbacks { get; }
+    public IReadOnlyDictionary<string, string> Fallbacks { get; private init; }
+
+    /// <summary>The generator's warnings (a build shows them), as text.</summary>
+    public IReadOnlyList<string> GeneratorWarnings { get; private init; } = [];
+
+    /// <summary>Warnings and errors of compiling the user's and the generated code (the dispatcher's own left out), as text.</summary>
+    public IReadOnlyList<string> CompileProblems { get; private init; } = [];
+
+    /// <summary>How many files the generator wrote.</summary>
+    public int GeneratedFiles { get; private init; }
+
+    /// <summary>Time the generator took (with the analyzer's pass over its output), and then the compile and load.</summary>
+    public long GenerateMilliseconds { get; private init; }
+
+    public long CompileMilliseconds { get; private init; }
+
+    /// <summary>
+    /// Every event of the events directory <paramref name="eventsDirectory"/> (this kernel's tracefs),
+    /// from its format files as they are, generated and compiled once for every test that asks
+    /// (generating and compiling a whole kernel takes a minute of both cores; the tests that want
+    /// it assert different things of the same output).
+    /// </summary>
+    public static CompiledEvents OfEventsDirectory(string eventsDirectory) =>
+        KernelBuilds.GetOrAdd(eventsDirectory, directory => new Lazy<CompiledEvents>(() =>
+        {
+            EventsDirectoryResult all = Tracefs.ReadAll(directory);
+            return Build(all.Events, e => File.ReadAllText(Path.Combine(directory, e.System, e.Name, "format")));
+        })).Value;
 
     /// <summary>Whether <paramref name="key"/> (<c>system:name</c>) was compiled.</summary>
     public bool Contains(string key) => _index.ContainsKey(key);
@@ -52,8 +87,10 @@ internal sealed class CompiledEvents
             source.Append($"public partial class {CSharpNames.ToPascalCase(system.Key)}Events {{ }}\n");
         }
         FormatInput[] formats = events.Select(e => new FormatInput($"/sys/kernel/tracing/events/{e.System}/{e.Name}/format", formatText(e), "tracefs")).ToArray();
+        var clock = Stopwatch.StartNew();
         GeneratorOutcome outcome = GeneratorHarness.Run(GeneratorHarness.Compilation(source.ToString()), formats);
         Assert.Empty(outcome.Errors);
+        long generated = clock.ElapsedMilliseconds;
         if (Environment.GetEnvironmentVariable("TPGEN_DUMP_GENERATED") is { Length: > 0 } dump)
             File.WriteAllText(dump, outcome.GeneratedSource);
 
@@ -78,17 +115,29 @@ internal sealed class CompiledEvents
         }
         dispatch.Append("            default: return null;\n        }\n    }\n}\n");
 
-        Compilation compilation = outcome.Output.AddSyntaxTrees(CSharpSyntaxTree.ParseText(dispatch.ToString(), GeneratorHarness.ParseOptions, path: "/project/Dispatch.cs"));
+        Compilation compilation = outcome.Output.AddSyntaxTrees(CSharpSyntaxTree.ParseText(dispatch.ToString(), GeneratorHarness.ParseOptions, path: DispatchPath));
         using var image = new MemoryStream();
+        // Emitting reports every diagnostic of the compilation, warnings too: one bind serves both.
         var emitted = compilation.Emit(image, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
+        List<string> problems = emitted.Diagnostics
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.GetLineSpan().Path != DispatchPath)
+            .Select(d => d.ToString())
+            .ToList();
 
         image.Position = 0;
         Assembly assembly = new SharedRuntimeContext().LoadFromStream(image);
         MethodInfo method = assembly.GetType("TpGen" + "Dispatch")!.GetMethod("Format")!;
         var format = method.CreateDelegate<Func<int, byte[], string?>>();
         var index = keys.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i, StringComparer.Ordinal);
-        return new CompiledEvents(format, index, fallbacks);
+        return new CompiledEvents(format, index, fallbacks)
+        {
+            GeneratorWarnings = outcome.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(d => d.ToString()).ToList(),
+            CompileProblems = problems,
+            GeneratedFiles = outcome.Result.GeneratedTrees.Length,
+            GenerateMilliseconds = generated,
+            CompileMilliseconds = clock.ElapsedMilliseconds - generated,
+        };
     }
 
     private static IEnumerable<INamedTypeSymbol> ViewTypes(INamespaceSymbol root)

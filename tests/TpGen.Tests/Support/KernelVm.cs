@@ -12,8 +12,9 @@ namespace TpGen.Tests.Support;
 /// <summary>
 /// Runs a command inside another kernel: tests/vm/run boots one of Debian's kernel images under
 /// qemu with this machine's root, read-only, and the command's output and exit code come back.
-/// Boots are slow (5-10 s under emulation), so tests share them where they can, and one VM runs at
-/// a time (here through a lock, across processes through the runner's own).
+/// Boots are slow (5-10 s under emulation), so tests share them where they can. Two VMs run at a
+/// time (here through a semaphore, across processes through the runner's own slots): one keeps
+/// about one core of this 2-core machine busy, so two side by side use both.
 /// </summary>
 internal static class KernelVm
 {
@@ -29,7 +30,10 @@ internal static class KernelVm
     /// <summary>Where the guest sees the host directory given as <c>outDirectory</c>.</summary>
     public const string GuestOutDirectory = "/tmp/tpgen-vm";
 
-    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+    /// <summary>VMs this process runs at once, as many as tests/vm/run's slots.</summary>
+    public const int AtOnce = 2;
+
+    private static readonly SemaphoreSlim Slots = new(AtOnce, AtOnce);
 
     /// <summary>tests/vm/run in this repository.</summary>
     public static string Runner => Path.Combine(Fixtures.RepositoryRoot, "tests", "vm", "run");
@@ -43,6 +47,17 @@ internal static class KernelVm
     {
         if (!File.Exists(Runner))
             Missing($"the VM runner is not at {Runner}");
+        (bool canBoot, string said) = Check(release);
+        if (!canBoot)
+            Missing($"kernel {release} cannot be booted in a VM here: {said}");
+    }
+
+    /// <summary>Whether kernel <paramref name="release"/> can be booted here (as <see cref="Require"/> asks), without failing or skipping.</summary>
+    public static bool CanBoot(string release) => File.Exists(Runner) && Check(release).CanBoot;
+
+    // tests/vm/run --check RELEASE: its verdict and what it said.
+    private static (bool CanBoot, string Said) Check(string release)
+    {
         var start = Start(Runner, ["--check", release]);
         using Process check = Process.Start(start) ?? throw new InvalidOperationException("could not start " + Runner);
         check.StandardInput.Close();
@@ -54,8 +69,7 @@ internal static class KernelVm
             Assert.Fail($"{Runner} --check {release} did not answer in 30 s");
         }
         check.WaitForExit();
-        if (check.ExitCode != 0)
-            Missing($"kernel {release} cannot be booted in a VM here: {(output.Result + error.Result).Trim()}");
+        return (check.ExitCode == 0, (output.Result + error.Result).Trim());
     }
 
     /// <summary>
@@ -80,7 +94,7 @@ internal static class KernelVm
             runnerArguments.AddRange(["--env", variable.Key + "=" + variable.Value]);
         runnerArguments.AddRange([release, "--", fileName, .. arguments]);
 
-        await OneAtATime.WaitAsync();
+        await Slots.WaitAsync();
         try
         {
             using Process runner = Process.Start(Start(Runner, runnerArguments)) ?? throw new InvalidOperationException("could not start " + Runner);
@@ -88,7 +102,7 @@ internal static class KernelVm
             Task<string> output = runner.StandardOutput.ReadToEndAsync();
             Task<string> error = runner.StandardError.ReadToEndAsync();
             // The runner keeps its own time and stops qemu itself; this is the guard behind it
-            // (another process's VM may hold the machine's lock for a while first).
+            // (other processes' VMs may hold the machine's slots for a while first).
             using var guard = new CancellationTokenSource(timeout + TimeSpan.FromMinutes(3));
             try
             {
@@ -104,7 +118,7 @@ internal static class KernelVm
         }
         finally
         {
-            OneAtATime.Release();
+            Slots.Release();
         }
     }
 

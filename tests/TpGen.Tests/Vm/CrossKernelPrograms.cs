@@ -146,6 +146,36 @@ public sealed class CrossKernelPrograms : IDisposable
         public partial class Members;
         """;
 
+    /// <summary>
+    /// Runs a long-running program (bash, with the seconds it may take and then its command line) and
+    /// stops it with SIGTERM, as a user at a terminal or a service manager would, once it is watching
+    /// and the kernel's Udp NoPorts has risen (its demo is sending) and a second more has passed;
+    /// or when the seconds run out, as <c>timeout -s TERM</c> would. Its output and exit status are
+    /// the program's. (It used to run under <c>timeout</c> for its full 30-45 s, mostly idle.)
+    /// </summary>
+    internal const string StopOnceSending = """
+        limit="$1"; shift
+        noports() { awk '/^Udp:/ { if (++row == 2) print $3 }' /proc/net/snmp; }
+        before="$(noports)"
+        err="$(mktemp)"
+        "$@" 2> "$err" &
+        pid=$!
+        deadline=$((SECONDS + limit))
+        while [ "$SECONDS" -lt "$deadline" ] && kill -0 "$pid" 2> /dev/null; do
+            if grep -q 'dropwatch: watching' "$err" && [ "$(noports)" -gt "$before" ]; then
+                sleep 1
+                break
+            fi
+            sleep 0.1
+        done
+        kill -TERM "$pid" 2> /dev/null
+        wait "$pid"
+        status=$?
+        cat "$err" >&2
+        rm -f "$err"
+        exit "$status"
+        """;
+
     private readonly Lazy<Task<IReadOnlyList<(string, string[])>>> _commands;
     private readonly List<ScratchProject> _projects = new();
 
@@ -197,11 +227,11 @@ public sealed class CrossKernelPrograms : IDisposable
 
         return
         [
-            ("dropwatch", ["timeout", "--preserve-status", "-s", "TERM", "45", dotnet, ToolRunner.DropWatch, "--demo"]),
+            ("dropwatch", ["bash", "-c", StopOnceSending, "stop-once-sending", "45", dotnet, ToolRunner.DropWatch, "--demo"]),
             ("aot-clean", ["rm", "-rf", AotHome]),
             ("aot-prepare", ["mkdir", "-p", AotHome]),
             // No clang or dotnet on its PATH, a home and cache of its own that must stay empty.
-            ("dropwatch-aot", ["timeout", "--preserve-status", "-s", "TERM", "30", "env", "-i", "PATH=/nonexistent", "HOME=" + AotHome, "XDG_CACHE_HOME=" + AotHome + "/cache", Path.Combine(aot, "DropWatch"), "--demo"]),
+            ("dropwatch-aot", ["bash", "-c", StopOnceSending, "stop-once-sending", "30", "env", "-i", "PATH=/nonexistent", "HOME=" + AotHome, "XDG_CACHE_HOME=" + AotHome + "/cache", Path.Combine(aot, "DropWatch"), "--demo"]),
             ("aot-home", ["find", AotHome]),
             ("from61", [dotnet, from61.Assembly, Datagrams.ToString(System.Globalization.CultureInfo.InvariantCulture)]),
             ("union", [dotnet, union.Assembly, Datagrams.ToString(System.Globalization.CultureInfo.InvariantCulture)]),
