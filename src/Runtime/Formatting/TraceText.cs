@@ -8,6 +8,11 @@ namespace TpGen.Formatting;
 public interface ITraceFormattable
 {
     /// <summary>Writes the text into <paramref name="destination"/>; false when it does not fit.</summary>
+    /// <remarks>
+    /// Must not change the value: <see cref="TraceText.ToString{T}"/> calls it through a reference to
+    /// the caller's value (an <c>in</c> argument) rather than on a copy, and may call it again with a
+    /// bigger buffer.
+    /// </remarks>
     bool TryFormat(scoped Span<char> destination, out int charsWritten);
 }
 

@@ -16,13 +16,13 @@ internal static unsafe class LibbpfLog
     [ThreadStatic]
     private static StringBuilder? t_capture;
 
-    private static int s_installed;
+    // In the type's initializer, which the runtime runs once and every other thread waits for: a flag
+    // set before the call would let a second thread load (and lose its log) while the first installs.
+    static LibbpfLog() => Interop.Libbpf.SetPrint(&Print);
 
     /// <summary>Starts collecting this thread's libbpf messages.</summary>
     public static Scope Capture()
     {
-        if (Interlocked.Exchange(ref s_installed, 1) == 0)
-            Interop.Libbpf.SetPrint(&Print);
         t_capture = new StringBuilder();
         return new Scope();
     }

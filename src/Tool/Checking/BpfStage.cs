@@ -68,9 +68,10 @@ internal sealed class BpfStage(string objectDirectory, IProgress<string> progres
     /// <summary>
     /// Sets loaded, attached and detached at once. A set's time is mostly the kernel waiting: closing
     /// a tracepoint's last perf event waits for RCU grace periods (tens of milliseconds, with the CPUs
-    /// idle), so sets side by side overlap those waits; the verifier's work is what remains.
+    /// idle), so sets side by side overlap those waits; the verifier's work is what remains. At least
+    /// eight, also on one or two cores: the waits are the kernel's, not the CPUs'.
     /// </summary>
-    internal static int LoadParallelism => Math.Max(8, Environment.ProcessorCount * 2);
+    private static readonly int LoadParallelism = Math.Max(8, Environment.ProcessorCount * 2);
 
     /// <summary>
     /// Loads and attaches every event, a system at a time (in sets the shared object holds: no
@@ -86,28 +87,21 @@ internal sealed class BpfStage(string objectDirectory, IProgress<string> progres
             .Select(chunk => chunk.ToList())
             .ToList();
         var setFailures = new List<CheckFailure>[sets.Count];
-        int next = -1, done = 0, loaded = 0;
+        int next = -1, done = 0, loaded = 0, broken = 0;
         void LoadSets()
         {
-            for (int index; (index = Interlocked.Increment(ref next)) < sets.Count;)
+            // A failure that is not the event's (ProbeException is) ends every worker's next set too.
+            for (int index; Volatile.Read(ref broken) == 0 && (index = Interlocked.Increment(ref next)) < sets.Count;)
             {
-                List<TracepointSchema> set = sets[index];
-                var found = new List<CheckFailure>();
-                if (TryAttach(Define("check." + set[0].System, set), options, out _))
+                try
                 {
-                    Interlocked.Add(ref loaded, set.Count);
+                    setFailures[index] = LoadSet(sets[index], options, ref loaded);
                 }
-                else
+                catch
                 {
-                    foreach (TracepointSchema schema in set)
-                    {
-                        if (TryAttach(Define("check." + schema.System, [schema]), options, out ProbeException? error))
-                            Interlocked.Increment(ref loaded);
-                        else
-                            found.Add(new CheckFailure(schema.FullName, CheckStage.Load, error!.Message));
-                    }
+                    Volatile.Write(ref broken, 1);
+                    throw;
                 }
-                setFailures[index] = found;
                 progress.Report($"loaded {Interlocked.Increment(ref done)}/{sets.Count} sets");
             }
         }
@@ -121,13 +115,32 @@ internal sealed class BpfStage(string objectDirectory, IProgress<string> progres
         {
             Task.WaitAll(workers);
         }
-        catch (AggregateException e)
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
         {
             ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
         }
         foreach (List<CheckFailure> found in setFailures)
             failures.AddRange(found);
         Loaded += loaded;
+    }
+
+    // One set at once; when that fails, its events one by one, so each failure names its event.
+    private List<CheckFailure> LoadSet(List<TracepointSchema> set, ProbeOptions options, ref int loaded)
+    {
+        var failures = new List<CheckFailure>();
+        if (TryAttach(Define("check." + set[0].System, set), options, out _))
+        {
+            Interlocked.Add(ref loaded, set.Count);
+            return failures;
+        }
+        foreach (TracepointSchema schema in set)
+        {
+            if (TryAttach(Define("check." + schema.System, [schema]), options, out ProbeException? error))
+                Interlocked.Increment(ref loaded);
+            else
+                failures.Add(new CheckFailure(schema.FullName, CheckStage.Load, error!.Message));
+        }
+        return failures;
     }
 
     private static bool TryAttach(ProbeSetDefinition definition, ProbeOptions options, out ProbeException? error)

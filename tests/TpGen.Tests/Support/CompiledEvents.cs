@@ -52,9 +52,10 @@ internal sealed class CompiledEvents
     /// <summary>How many files the generator wrote.</summary>
     public int GeneratedFiles { get; private init; }
 
-    /// <summary>Time the generator took (with the analyzer's pass over its output), and then the compile and load.</summary>
+    /// <summary>Time the generator took, with the analyzer's pass over its output.</summary>
     public long GenerateMilliseconds { get; private init; }
 
+    /// <summary>Time the compile and load of the generated code took after that.</summary>
     public long CompileMilliseconds { get; private init; }
 
     /// <summary>

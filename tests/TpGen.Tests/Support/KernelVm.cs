@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
@@ -30,8 +31,14 @@ internal static class KernelVm
     /// <summary>Where the guest sees the host directory given as <c>outDirectory</c>.</summary>
     public const string GuestOutDirectory = "/tmp/tpgen-vm";
 
-    /// <summary>VMs this process runs at once, as many as tests/vm/run's slots.</summary>
-    public const int AtOnce = 2;
+    /// <summary>The kernels the cross-kernel tests boot.</summary>
+    public static readonly IReadOnlyList<string> Releases = [Debian61, Debian612];
+
+    /// <summary>VMs this process runs at once: tests/vm/run's slots (TPGEN_VM_SLOTS, 2 unless set).</summary>
+    // The same number as the runner's: with fewer slots there, a second VM would wait for one while
+    // its guard below already counts.
+    public static readonly int AtOnce =
+        int.TryParse(Environment.GetEnvironmentVariable("TPGEN_VM_SLOTS"), NumberStyles.None, CultureInfo.InvariantCulture, out int slots) && slots > 0 ? slots : 2;
 
     private static readonly SemaphoreSlim Slots = new(AtOnce, AtOnce);
 
@@ -55,8 +62,13 @@ internal static class KernelVm
     /// <summary>Whether kernel <paramref name="release"/> can be booted here (as <see cref="Require"/> asks), without failing or skipping.</summary>
     public static bool CanBoot(string release) => File.Exists(Runner) && Check(release).CanBoot;
 
-    // tests/vm/run --check RELEASE: its verdict and what it said.
-    private static (bool CanBoot, string Said) Check(string release)
+    private static readonly ConcurrentDictionary<string, Lazy<(bool CanBoot, string Said)>> Checked = new(StringComparer.Ordinal);
+
+    // tests/vm/run --check RELEASE: its verdict and what it said, asked once per release.
+    private static (bool CanBoot, string Said) Check(string release) =>
+        Checked.GetOrAdd(release, r => new Lazy<(bool, string)>(() => RunCheck(r))).Value;
+
+    private static (bool CanBoot, string Said) RunCheck(string release)
     {
         var start = Start(Runner, ["--check", release]);
         using Process check = Process.Start(start) ?? throw new InvalidOperationException("could not start " + Runner);
@@ -66,7 +78,7 @@ internal static class KernelVm
         if (!check.WaitForExit(TimeSpan.FromSeconds(30)))
         {
             check.Kill(entireProcessTree: true);
-            Assert.Fail($"{Runner} --check {release} did not answer in 30 s");
+            return (false, $"{Runner} --check {release} did not answer in 30 s");
         }
         check.WaitForExit();
         return (check.ExitCode == 0, (output.Result + error.Result).Trim());

@@ -148,10 +148,10 @@ public sealed class CrossKernelPrograms : IDisposable
 
     /// <summary>
     /// Runs a long-running program (bash, with the seconds it may take and then its command line) and
-    /// stops it with SIGTERM, as a user at a terminal or a service manager would, once it is watching
-    /// and the kernel's Udp NoPorts has risen (its demo is sending) and a second more has passed;
-    /// or when the seconds run out, as <c>timeout -s TERM</c> would. Its output and exit status are
-    /// the program's. (It used to run under <c>timeout</c> for its full 30-45 s, mostly idle.)
+    /// stops it with SIGTERM, as a service manager would, once it is watching and the kernel's Udp
+    /// NoPorts has risen (its demo is sending) and a second more has passed; or when the seconds run
+    /// out, as <c>timeout -s TERM</c> would. Its output and exit status are the program's. Stopping
+    /// it once it has shown what it does, not after a fixed time, keeps the VM sessions short.
     /// </summary>
     internal const string StopOnceSending = """
         limit="$1"; shift

@@ -63,7 +63,7 @@ internal sealed class CrossKernelRun
     {
         if (kernel != Here)
         {
-            foreach (string release in (string[])[KernelVm.Debian61, KernelVm.Debian612])
+            foreach (string release in KernelVm.Releases)
             {
                 if (release != kernel && KernelVm.CanBoot(release))
                     _ = Start(release, programs);
@@ -127,6 +127,7 @@ internal sealed class CrossKernelRun
                 // alone, and after the VMs' runs, whose load could make a reader here fall behind.
                 foreach (KeyValuePair<string, Lazy<Task<CrossKernelRun>>> vm in Runs)
                 {
+                    // WhenAny: waits for the VM's run to end without taking on its failure, which is its own test's.
                     if (vm.Key != Here && vm.Value.IsValueCreated)
                         await Task.WhenAny(vm.Value.Value);
                 }

@@ -41,7 +41,7 @@ public sealed class EveryTracepointTests(ITestOutputHelper output)
     // Starts the check in every kernel the class tests (those that can boot here), then returns this one's.
     private static Task<ProgramResult> CheckAsync(string release)
     {
-        foreach (string kernel in (string[])[KernelVm.Debian61, KernelVm.Debian612])
+        foreach (string kernel in KernelVm.Releases)
         {
             if (kernel == release || KernelVm.CanBoot(kernel))
                 _ = Checks.GetOrAdd(kernel, k => new Lazy<Task<ProgramResult>>(() => Task.Run(() =>
