@@ -81,7 +81,7 @@ internal static class TraceSession
         error.WriteLine($"tpgen trace: tracing {string.Join(", ", schemas.Select(s => s.FullName).Take(8))}{(schemas.Count > 8 ? $" and {schemas.Count - 8} more" : "")}{(request.Filter is null ? "" : " where " + request.Filter)}; Ctrl-C to stop.");
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldPrinter(s)).ToArray(), request.CountBy, request.Limit, stop, StandardOutput(), error);
+        var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldPrinter(s)).ToArray(), request.CountBy, request.Limit, stop, new StandardOutputStream(), error);
         output.UseContext(probes.Layouts, pcap);
         // A first trace's formatter still compiles: records are held aside meanwhile, not left to fill the ring.
         HeldRecords? held = formatterReady.IsCompleted ? null : new HeldRecords(output, formatterReady, HeldBytes, error);
@@ -108,9 +108,4 @@ internal static class TraceSession
 
     // What a first trace may hold in memory while its text formatter compiles (a few seconds of a busy event).
     private const long HeldBytes = 64L << 20;
-
-    // Standard output as a plain file stream: the console's stream ignores EPIPE, so a trace piped
-    // into head would go on after head has gone; a write to this one fails, and tracing stops.
-    private static Stream StandardOutput() =>
-        new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
 }

@@ -53,6 +53,10 @@ internal static class ToolRunner
     /// <summary>Starts <c>tpgen</c> with environment variables (<c>NAME=VALUE</c>) added to this process's; the caller reads its streams and waits.</summary>
     public static RunningProgram StartWithEnvironment(string[] variables, params string[] arguments) => StartUnder(["env", .. variables], TpGen, "tpgen trace: tracing", arguments);
 
+    /// <summary>Starts <c>tpgen</c> with its standard output and error both into <paramref name="file"/>, as <c>&gt; file 2&gt;&amp;1</c> does.</summary>
+    public static RunningProgram StartIntoOneFile(string file, params string[] arguments) =>
+        StartUnder(["bash", "-c", "out=$1; shift; exec \"$@\" > \"$out\" 2>&1", "into-one-file", file], TpGen, "tpgen trace: tracing", arguments);
+
     /// <summary>Runs <c>tpgen</c> under a wrapper command such as setpriv, and waits for it.</summary>
     public static ProgramResult RunUnder(string[] wrapper, params string[] arguments) => StartUnder(wrapper, TpGen, "tpgen trace: tracing", arguments).Finish();
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
@@ -71,6 +72,38 @@ public sealed class ToolTraceTests(ITestOutputHelper output)
         string line = result.Output.Split('\n')[0];
         // task-pid [cpu] seconds.micros: event: text (a task's name may hold spaces, as ".NET TP Worker")
         Assert.Matches(@"^.{16}-\d+\s+\[\d{3}\]\s+\d+\.\d{6}: kfree_skb: skbaddr=[0-9a-f]{16} rx_sk=0{16} protocol=2048 location=\S+ reason: NO_SOCKET$", line);
+    }
+
+    [Fact]
+    public async Task TraceText_WithOutputAndErrorIntoOneFile_KeepsEveryLineWhole()
+    {
+        KernelFacility.RequireBpf();
+        // As `tpgen trace ... > trace.log 2>&1`: both descriptors share the file's offset, so each
+        // line lands after what came before, the events and the trace's own messages alike.
+        string log = Path.Combine(Path.GetTempPath(), $"tpgen-one-file-{Guid.NewGuid():N}.log");
+        try
+        {
+            using RunningProgram trace = ToolRunner.StartIntoOneFile(log, "trace", "skb:kfree_skb", "--filter", $"reason == NO_SOCKET && protocol == {UdpWorkload.Ipv6Protocol}", "--limit", "20");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            while (!(File.Exists(log) && File.ReadAllText(log).Contains("Ctrl-C to stop", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+
+            UdpWorkload.Flood6(20, UdpWorkload.ClosedPort6());
+            ProgramResult result = trace.Finish();
+
+            string[] lines = File.ReadAllLines(log);
+            output.WriteLine(string.Join("\n", lines));
+            Assert.Equal(0, result.ExitCode);
+            Assert.StartsWith("tpgen trace: tracing skb:kfree_skb", lines[0]);
+            Assert.Equal(20, lines.Count(line => System.Text.RegularExpressions.Regex.IsMatch(line,
+                @"^.{16}-\d+\s+\[\d{3}\]\s+\d+\.\d{6}: kfree_skb: skbaddr=[0-9a-f]{16} rx_sk=0{16} protocol=34525 location=\S+ reason: NO_SOCKET$")));
+            Assert.StartsWith("tpgen trace: 20 events in ", lines[^1]);
+            Assert.Equal(22, lines.Length);
+        }
+        finally
+        {
+            File.Delete(log);
+        }
     }
 
     [Theory]
