@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using TpGen.Emitters.Bpf;
@@ -66,18 +65,9 @@ internal sealed class BpfStage(string objectDirectory, IProgress<string> progres
     }
 
     /// <summary>
-    /// Sets loaded, attached and detached at once. A set's time is mostly the kernel waiting: closing
-    /// a tracepoint's last perf event waits for RCU grace periods (tens of milliseconds, with the CPUs
-    /// idle), so sets side by side overlap those waits; the verifier's work is what remains. At least
-    /// eight, also on one or two cores: the waits are the kernel's, not the CPUs'.
-    /// </summary>
-    private static readonly int LoadParallelism = Math.Max(8, Environment.ProcessorCount * 2);
-
-    /// <summary>
     /// Loads and attaches every event, a system at a time (in sets the shared object holds: no
     /// compiler needed, so this runs where clang does not), then detaches; a set that fails is
-    /// retried event by event so the failure names the event. Sets go side by side (see
-    /// <see cref="LoadParallelism"/>); failures are reported in the order of the sets.
+    /// retried event by event so the failure names the event.
     /// </summary>
     public void Load(IReadOnlyList<TracepointSchema> events, List<CheckFailure> failures)
     {
@@ -86,61 +76,25 @@ internal sealed class BpfStage(string objectDirectory, IProgress<string> progres
             .SelectMany(system => system.Select((e, i) => (e, i)).GroupBy(p => p.i / ProbeSetDefinition.SharedObjectCapacity, p => p.e))
             .Select(chunk => chunk.ToList())
             .ToList();
-        var setFailures = new List<CheckFailure>[sets.Count];
-        int next = -1, done = 0, loaded = 0, broken = 0;
-        void LoadSets()
+        int done = 0;
+        foreach (List<TracepointSchema> set in sets)
         {
-            // A failure that is not the event's (ProbeException is) ends every worker's next set too.
-            for (int index; Volatile.Read(ref broken) == 0 && (index = Interlocked.Increment(ref next)) < sets.Count;)
+            if (TryAttach(Define("check." + set[0].System, set), options, out _))
             {
-                try
-                {
-                    setFailures[index] = LoadSet(sets[index], options, ref loaded);
-                }
-                catch
-                {
-                    Volatile.Write(ref broken, 1);
-                    throw;
-                }
-                progress.Report($"loaded {Interlocked.Increment(ref done)}/{sets.Count} sets");
+                Loaded += set.Count;
             }
-        }
-
-        // Threads of their own: they spend their time blocked in the kernel, which the thread pool
-        // would take for work and grow slowly around.
-        Task[] workers = Enumerable.Range(0, Math.Min(LoadParallelism, sets.Count))
-            .Select(_ => Task.Factory.StartNew(LoadSets, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
-            .ToArray();
-        try
-        {
-            Task.WaitAll(workers);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
-        }
-        foreach (List<CheckFailure> found in setFailures)
-            failures.AddRange(found);
-        Loaded += loaded;
-    }
-
-    // One set at once; when that fails, its events one by one, so each failure names its event.
-    private List<CheckFailure> LoadSet(List<TracepointSchema> set, ProbeOptions options, ref int loaded)
-    {
-        var failures = new List<CheckFailure>();
-        if (TryAttach(Define("check." + set[0].System, set), options, out _))
-        {
-            Interlocked.Add(ref loaded, set.Count);
-            return failures;
-        }
-        foreach (TracepointSchema schema in set)
-        {
-            if (TryAttach(Define("check." + schema.System, [schema]), options, out ProbeException? error))
-                Interlocked.Increment(ref loaded);
             else
-                failures.Add(new CheckFailure(schema.FullName, CheckStage.Load, error!.Message));
+            {
+                foreach (TracepointSchema schema in set)
+                {
+                    if (TryAttach(Define("check." + schema.System, [schema]), options, out ProbeException? error))
+                        Loaded++;
+                    else
+                        failures.Add(new CheckFailure(schema.FullName, CheckStage.Load, error!.Message));
+                }
+            }
+            progress.Report($"loaded {++done}/{sets.Count} sets");
         }
-        return failures;
     }
 
     private static bool TryAttach(ProbeSetDefinition definition, ProbeOptions options, out ProbeException? error)

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
@@ -13,9 +12,8 @@ namespace TpGen.Tests.Support;
 /// <summary>
 /// Runs a command inside another kernel: tests/vm/run boots one of Debian's kernel images under
 /// qemu with this machine's root, read-only, and the command's output and exit code come back.
-/// Boots are slow (5-10 s under emulation), so tests share them where they can. Two VMs run at a
-/// time (here through a semaphore, across processes through the runner's own slots): one keeps
-/// about one core of this 2-core machine busy, so two side by side use both.
+/// Boots are slow (5-10 s under emulation), so tests share them where they can, and one VM runs at
+/// a time (here through a lock, across processes through the runner's own).
 /// </summary>
 internal static class KernelVm
 {
@@ -31,16 +29,7 @@ internal static class KernelVm
     /// <summary>Where the guest sees the host directory given as <c>outDirectory</c>.</summary>
     public const string GuestOutDirectory = "/tmp/tpgen-vm";
 
-    /// <summary>The kernels the cross-kernel tests boot.</summary>
-    public static readonly IReadOnlyList<string> Releases = [Debian61, Debian612];
-
-    /// <summary>VMs this process runs at once: tests/vm/run's slots (TPGEN_VM_SLOTS, 2 unless set).</summary>
-    // The same number as the runner's: with fewer slots there, a second VM would wait for one while
-    // its guard below already counts.
-    public static readonly int AtOnce =
-        int.TryParse(Environment.GetEnvironmentVariable("TPGEN_VM_SLOTS"), NumberStyles.None, CultureInfo.InvariantCulture, out int slots) && slots > 0 ? slots : 2;
-
-    private static readonly SemaphoreSlim Slots = new(AtOnce, AtOnce);
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
     /// <summary>tests/vm/run in this repository.</summary>
     public static string Runner => Path.Combine(Fixtures.RepositoryRoot, "tests", "vm", "run");
@@ -54,22 +43,6 @@ internal static class KernelVm
     {
         if (!File.Exists(Runner))
             Missing($"the VM runner is not at {Runner}");
-        (bool canBoot, string said) = Check(release);
-        if (!canBoot)
-            Missing($"kernel {release} cannot be booted in a VM here: {said}");
-    }
-
-    /// <summary>Whether kernel <paramref name="release"/> can be booted here (as <see cref="Require"/> asks), without failing or skipping.</summary>
-    public static bool CanBoot(string release) => File.Exists(Runner) && Check(release).CanBoot;
-
-    private static readonly ConcurrentDictionary<string, Lazy<(bool CanBoot, string Said)>> Checked = new(StringComparer.Ordinal);
-
-    // tests/vm/run --check RELEASE: its verdict and what it said, asked once per release.
-    private static (bool CanBoot, string Said) Check(string release) =>
-        Checked.GetOrAdd(release, r => new Lazy<(bool, string)>(() => RunCheck(r))).Value;
-
-    private static (bool CanBoot, string Said) RunCheck(string release)
-    {
         var start = Start(Runner, ["--check", release]);
         using Process check = Process.Start(start) ?? throw new InvalidOperationException("could not start " + Runner);
         check.StandardInput.Close();
@@ -78,10 +51,11 @@ internal static class KernelVm
         if (!check.WaitForExit(TimeSpan.FromSeconds(30)))
         {
             check.Kill(entireProcessTree: true);
-            return (false, $"{Runner} --check {release} did not answer in 30 s");
+            Assert.Fail($"{Runner} --check {release} did not answer in 30 s");
         }
         check.WaitForExit();
-        return (check.ExitCode == 0, (output.Result + error.Result).Trim());
+        if (check.ExitCode != 0)
+            Missing($"kernel {release} cannot be booted in a VM here: {(output.Result + error.Result).Trim()}");
     }
 
     /// <summary>
@@ -106,7 +80,7 @@ internal static class KernelVm
             runnerArguments.AddRange(["--env", variable.Key + "=" + variable.Value]);
         runnerArguments.AddRange([release, "--", fileName, .. arguments]);
 
-        await Slots.WaitAsync();
+        await OneAtATime.WaitAsync();
         try
         {
             using Process runner = Process.Start(Start(Runner, runnerArguments)) ?? throw new InvalidOperationException("could not start " + Runner);
@@ -114,7 +88,7 @@ internal static class KernelVm
             Task<string> output = runner.StandardOutput.ReadToEndAsync();
             Task<string> error = runner.StandardError.ReadToEndAsync();
             // The runner keeps its own time and stops qemu itself; this is the guard behind it
-            // (other processes' VMs may hold the machine's slots for a while first).
+            // (another process's VM may hold the machine's lock for a while first).
             using var guard = new CancellationTokenSource(timeout + TimeSpan.FromMinutes(3));
             try
             {
@@ -130,7 +104,7 @@ internal static class KernelVm
         }
         finally
         {
-            Slots.Release();
+            OneAtATime.Release();
         }
     }
 

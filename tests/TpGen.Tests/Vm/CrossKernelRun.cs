@@ -54,26 +54,9 @@ internal sealed class CrossKernelRun
     /// <summary>What running the script returned.</summary>
     public ProgramResult Result { get; }
 
-    /// <summary>
-    /// The run on <paramref name="kernel"/>, started the first time it is asked for. The first VM
-    /// run asked for starts the other kernel's too (when it can boot here): they go side by side,
-    /// each keeping about one core busy. The run here waits for those, to run alone.
-    /// </summary>
-    public static Task<CrossKernelRun> OnAsync(string kernel, CrossKernelPrograms programs)
-    {
-        if (kernel != Here)
-        {
-            foreach (string release in KernelVm.Releases)
-            {
-                if (release != kernel && KernelVm.CanBoot(release))
-                    _ = Start(release, programs);
-            }
-        }
-        return Start(kernel, programs);
-    }
-
-    private static Task<CrossKernelRun> Start(string kernel, CrossKernelPrograms programs) =>
-        Runs.GetOrAdd(kernel, k => new Lazy<Task<CrossKernelRun>>(() => Task.Run(() => RunAsync(k, programs)))).Value;
+    /// <summary>The run on <paramref name="kernel"/>, started the first time it is asked for.</summary>
+    public static Task<CrossKernelRun> OnAsync(string kernel, CrossKernelPrograms programs) =>
+        Runs.GetOrAdd(kernel, k => new Lazy<Task<CrossKernelRun>>(() => RunAsync(k, programs))).Value;
 
     /// <summary>What program <paramref name="name"/> printed, its exit status, and how much the kernel's Udp NoPorts rose meanwhile.</summary>
     public ProgramRun Program(string name) => new(
@@ -123,14 +106,7 @@ internal sealed class CrossKernelRun
             ProgramResult result;
             if (kernel == Here)
             {
-                // The flood counters are the machine's: the tests that ask run in the kernel collection,
-                // alone, and after the VMs' runs, whose load could make a reader here fall behind.
-                foreach (KeyValuePair<string, Lazy<Task<CrossKernelRun>>> vm in Runs)
-                {
-                    // WhenAny: waits for the VM's run to end without taking on its failure, which is its own test's.
-                    if (vm.Key != Here && vm.Value.IsValueCreated)
-                        await Task.WhenAny(vm.Value.Value);
-                }
+                // The flood counters are the machine's: the tests that ask run in the kernel collection, alone.
                 result = await RunHereAsync(["bash", "-c", Script, "cross-kernel", out_, .. arguments], TimeSpan.FromMinutes(5));
             }
             else
