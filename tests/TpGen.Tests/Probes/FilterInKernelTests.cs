@@ -156,7 +156,6 @@ public sealed class FilterInKernelTests
         Assert.Equal(0, statistics.Dropped);
     }
 
-    // Five execs: /usr/bin/true three times, /usr/bin/false twice.
     [Fact]
     public async Task CurrentComm_IsTheWaker_WhereTheEventsOwnCommIsTheWokenTask()
     {
@@ -177,6 +176,7 @@ public sealed class FilterInKernelTests
     private static void PipeDdIntoCat() =>
         Process.Start("/bin/sh", ["-c", "dd if=/dev/zero bs=512 count=20000 2>/dev/null | cat >/dev/null"])!.WaitForExit();
 
+    // Five execs: /usr/bin/true three times, /usr/bin/false twice.
     private static void RunTrueThriceAndFalseTwice()
     {
         for (int i = 0; i < 3; i++)
