@@ -26,6 +26,9 @@ public sealed class EventLayout
     private readonly SymbolMap?[]? _translations;
     private readonly SymbolNames?[]? _valueNames;
     private readonly int[] _dynamic;
+    // A record at least this long needs no other check: the fixed size when the event has no
+    // dynamic fields, else more than any record (their locations are checked one by one).
+    private readonly int _checkedLength;
 
     private EventLayout(int fixedSize, FieldSlot[] slots, string[] names, SymbolMap?[]? translations, SymbolNames?[]? valueNames, EventRelocation? relocation, bool asBuilt)
     {
@@ -43,6 +46,7 @@ public sealed class EventLayout
                 dynamic.Add(i);
         }
         _dynamic = dynamic.ToArray();
+        _checkedLength = _dynamic.Length == 0 ? fixedSize : int.MaxValue;
     }
 
     /// <summary>Where the context of the records (process, user strings, packet) is, between their header and the record; set at attach.</summary>
@@ -186,23 +190,35 @@ public sealed class EventLayout
     }
 
     /// <summary>Checks a record: it must hold the fixed part, and its dynamic fields must point after it and inside the record. Returns the problem, or null.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public string? Check(ReadOnlySpan<byte> record) =>
-        record.Length >= FixedSize && _dynamic.Length == 0 ? null : CheckDynamic(record);
+        record.Length >= _checkedLength ? null : CheckDynamic(record);
 
-    private string? CheckDynamic(ReadOnlySpan<byte> record)
+    private string? CheckDynamic(ReadOnlySpan<byte> record) =>
+        record.Length < FixedSize ? ShortProblem(record) : AreDynamicFieldsInside(record) ? null : DynamicProblem(record);
+
+    /// <summary>
+    /// Whether <see cref="Check"/> finds no problem, without making its message: the test of every
+    /// record a probe set delivers. Generated readers call it and ask <see cref="Check"/> for the
+    /// words only when it fails.
+    /// </summary>
+    // Inlined with no call on the way through (the loop is over dynamic fields only): a call that
+    // can return would keep the caller's values in memory across it, a spill per record.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsWellFormed(ReadOnlySpan<byte> record) =>
+        record.Length >= _checkedLength || (record.Length >= FixedSize && AreDynamicFieldsInside(record));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool AreDynamicFieldsInside(ReadOnlySpan<byte> record)
     {
-        if (record.Length < FixedSize)
-            return ShortProblem(record);
         // The test of RecordReader.CheckDynamic without its messages: every record passes through
         // here, and only a bad one needs words.
         foreach (int field in _dynamic)
         {
             ref readonly FieldSlot slot = ref _slots[field];
             if (!RecordReader.IsDynamicInside(record, slot.Offset, slot.IsRelative, FixedSize))
-                return DynamicProblem(record);
+                return false;
         }
-        return null;
+        return true;
     }
 
     // The message is built out of line: inlined into generated code, its formatting would use up the JIT's inlining budget.

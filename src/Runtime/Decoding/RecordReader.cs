@@ -16,7 +16,7 @@ public static class RecordReader
     public static T Read<T>(ReadOnlySpan<byte> record, int offset) where T : unmanaged
     {
         if ((ulong)(uint)offset + (ulong)Unsafe.SizeOf<T>() > (ulong)(uint)record.Length)
-            ThrowOutside(offset, Unsafe.SizeOf<T>(), record.Length);
+            throw Outside(offset, Unsafe.SizeOf<T>(), record.Length);
         return Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref MemoryMarshal.GetReference(record), (nint)(uint)offset));
     }
 
@@ -35,7 +35,7 @@ public static class RecordReader
     public static ReadOnlySpan<byte> Bytes(ReadOnlySpan<byte> record, int offset, int size)
     {
         if ((ulong)(uint)offset + (ulong)(uint)size > (ulong)(uint)record.Length)
-            ThrowOutside(offset, size, record.Length);
+            throw Outside(offset, size, record.Length);
         return record.Slice(offset, size);
     }
 
@@ -124,7 +124,10 @@ public static class RecordReader
     public static string? CheckFixed(ReadOnlySpan<byte> record, int fixedSize)
         => record.Length >= fixedSize ? null : $"the record has {record.Length} bytes; the event's fixed part needs {fixedSize}";
 
+    // Made out of line and thrown by the caller: with the throw in the inlined read, the JIT knows
+    // that path does not come back, and keeps the caller's values in registers (a call to a method
+    // that throws looks to it like one that returns, and costs spills around every field read).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowOutside(int offset, int size, int length)
-        => throw new TraceRecordException("record", $"a read of {size} bytes at offset {offset} lies outside the {length}-byte record");
+    private static TraceRecordException Outside(int offset, int size, int length)
+        => new("record", $"a read of {size} bytes at offset {offset} lies outside the {length}-byte record");
 }

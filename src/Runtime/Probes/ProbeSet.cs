@@ -21,7 +21,6 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
     private readonly int[] _payloadOffsets;
     private readonly object _gate = new();
 
-    private IRecordHandler? _handler;
     private int _readerThread;
     private bool _reading;
     private bool _disposed;
@@ -98,9 +97,15 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
     /// cancelled or the set is disposed, handing each to <paramref name="handler"/> in place.
     /// An exception from the handler stops reading and is rethrown here.
     /// </summary>
-    public void Run(IRecordHandler handler, CancellationToken cancellationToken = default)
+    /// <typeparam name="THandler">
+    /// The handler's type. A struct (as generated probe sets pass) gets a reading loop compiled for
+    /// it, with its <see cref="IRecordHandler.OnRecord(ReadOnlySpan{byte}, in RecordHeader, ReadOnlySpan{byte})"/>
+    /// inlined: no interface call per record (it should implement every member of the interface: a
+    /// default member called on a struct boxes it). A class is called through the interface.
+    /// </typeparam>
+    public void Run<THandler>(THandler handler, CancellationToken cancellationToken = default) where THandler : IRecordHandler
     {
-        BeginReading(handler);
+        BeginReading();
         try
         {
             Read(handler, cancellationToken);
@@ -115,29 +120,29 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
     // the set is read, so tiered compilation would run it unoptimized until on-stack replacement,
     // seconds later, and compile it again while records stream in.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Read(IRecordHandler handler, CancellationToken cancellationToken)
+    private void Read<THandler>(THandler handler, CancellationToken cancellationToken) where THandler : IRecordHandler
     {
         // The loop makes no system call but the wait: records are read where the kernel wrote
         // them, and the drop counter from shared memory.
-        var sink = new Sink(this);
+        var sink = new Sink<THandler>(this, handler);
         int timeout = Math.Max(1, (int)_options.PollInterval.TotalMilliseconds);
         while (!cancellationToken.IsCancellationRequested && !Volatile.Read(ref _disposed))
         {
             long delivered = _object.Poll(timeout, ref sink);
-            if (ReportDrops(handler) || delivered > 0)
-                handler.OnDrained();
+            if (ReportDrops(ref sink.Handler) || delivered > 0)
+                sink.Handler.OnDrained();
         }
         // Whatever arrived before the stop is still delivered.
         if (!Volatile.Read(ref _disposed))
         {
             long delivered = _object.Consume(ref sink);
-            if (ReportDrops(handler) || delivered > 0)
-                handler.OnDrained();
+            if (ReportDrops(ref sink.Handler) || delivered > 0)
+                sink.Handler.OnDrained();
         }
     }
 
     /// <summary>Runs <see cref="Run"/> on a thread of its own.</summary>
-    public Task RunAsync(IRecordHandler handler, CancellationToken cancellationToken = default) =>
+    public Task RunAsync<THandler>(THandler handler, CancellationToken cancellationToken = default) where THandler : IRecordHandler =>
         Task.Factory.StartNew(() => Run(handler, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>
@@ -204,7 +209,7 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
         return ValueTask.CompletedTask;
     }
 
-    private void BeginReading(IRecordHandler handler)
+    private void BeginReading()
     {
         lock (_gate)
         {
@@ -213,7 +218,6 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
                 throw new InvalidOperationException($"Probe set {Definition.Name} is already being read; one reader at a time.");
             _reading = true;
             _readerThread = Environment.CurrentManagedThreadId;
-            _handler = handler;
         }
     }
 
@@ -223,7 +227,6 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
         lock (_gate)
         {
             _reading = false;
-            _handler = null;
             release = _disposed && !_disposerWaits;
             Monitor.PulseAll(_gate);
         }
@@ -240,7 +243,7 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
 
     // Whether there were new drops to report.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per poll: see Read
-    private bool ReportDrops(IRecordHandler handler)
+    private bool ReportDrops<THandler>(ref THandler handler) where THandler : IRecordHandler
     {
         long dropped = _object.ReadDropped();
         long fresh = dropped - _droppedReported;
@@ -253,33 +256,34 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
     }
 
     // What the ring buffer reader hands each record to, on the reading thread: a struct, so that the
-    // reader's loop is compiled for it with Dispatch inlined (see RingBufferReader.Consume).
-    private readonly struct Sink(ProbeSet probes) : IRingBufferSink
+    // reader's loop is compiled for it with the dispatch inlined, and with the handler's OnRecord
+    // too when the handler is a struct (see RingBufferReader.Consume).
+    private struct Sink<THandler>(ProbeSet probes, THandler handler) : IRingBufferSink where THandler : IRecordHandler
     {
-        // An exception from the handler stops Run.
-        public void OnSample(byte* data, int size) => probes.Dispatch(data, size);
-    }
+        public THandler Handler = handler;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Dispatch(byte* data, int size)
-    {
-        if (size < RecordHeader.Size)
+        // An exception from the handler stops Run.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void OnSample(byte* data, int size)
         {
-            _malformed++;
-            return;
+            if (size < RecordHeader.Size)
+            {
+                probes._malformed++;
+                return;
+            }
+            ref readonly RecordHeader header = ref Unsafe.AsRef<RecordHeader>(data);
+            int[] payloadOffsets = probes._payloadOffsets;
+            int offset = header.EventIndex < (uint)payloadOffsets.Length ? payloadOffsets[header.EventIndex] : RecordHeader.Size;
+            if (size < offset)
+            {
+                probes._malformed++;
+                return;
+            }
+            int length = (int)Math.Min(header.RecordSize, (uint)(size - offset));
+            probes._delivered++;
+            if ((header.Flags & RecordFlags.Truncated) != 0)
+                probes._truncated++;
+            Handler.OnRecord(new ReadOnlySpan<byte>(data + offset, length), header, new ReadOnlySpan<byte>(data + RecordHeader.Size, offset - RecordHeader.Size));
         }
-        RecordHeader header = Unsafe.ReadUnaligned<RecordHeader>(data);
-        int offset = header.EventIndex < _payloadOffsets.Length ? _payloadOffsets[header.EventIndex] : RecordHeader.Size;
-        if (size < offset)
-        {
-            _malformed++;
-            return;
-        }
-        int length = (int)Math.Min(header.RecordSize, (uint)(size - offset));
-        var record = new ReadOnlySpan<byte>(data + offset, length);
-        _delivered++;
-        if ((header.Flags & RecordFlags.Truncated) != 0)
-            _truncated++;
-        _handler!.OnRecord(record, header, new ReadOnlySpan<byte>(data + RecordHeader.Size, offset - RecordHeader.Size));
     }
 }

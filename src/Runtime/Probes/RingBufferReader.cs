@@ -110,54 +110,73 @@ internal sealed unsafe class RingBufferReader : IDisposable
     public long Consume<TSink>(ref TSink sink) where TSink : struct, IRingBufferSink
     {
         bool consumerAdded = false, producerAdded = false;
-        ulong* consumerPosition = null;
-        ulong consumer = 0;
         try
         {
             _consumer.DangerousAddRef(ref consumerAdded);
             _producer.DangerousAddRef(ref producerAdded);
-            consumerPosition = (ulong*)_consumer.DangerousGetHandle();
+            ulong* consumerPosition = (ulong*)_consumer.DangerousGetHandle();
             ulong* producerPosition = (ulong*)_producer.DangerousGetHandle();
             byte* data = (byte*)producerPosition + _pageSize;
             ulong mask = _mask;
-            consumer = Volatile.Read(ref *consumerPosition);
-            long count = 0;
-            while (true)
+            try
             {
-                ulong producer = Volatile.Read(ref *producerPosition);
-                if (consumer >= producer)
-                    return count;
-                do
-                {
-                    byte* header = data + (consumer & mask);
-                    uint length = Volatile.Read(ref *(uint*)header);
-                    if ((length & BusyBit) != 0)
-                        return count; // reserved, not yet committed: the next pass reads it
-                    // Advanced before the sink runs, so that the finally below gives this record
-                    // back if the sink throws; the kernel sees it only once the sink returned.
-                    consumer += ((length & ~DiscardBit) + HeaderSize + 7) & ~7UL;
-                    if ((length & DiscardBit) == 0)
-                    {
-                        count++;
-                        sink.OnSample(header + HeaderSize, (int)(length & ~DiscardBit));
-                    }
-                    Volatile.Write(ref *consumerPosition, consumer);
-                }
-                while (consumer < producer);
+                return ConsumeRecords(ref sink, consumerPosition, producerPosition, data, mask);
+            }
+            catch
+            {
+                // Only the sink throws, and the record it was handed is the one at the consumer
+                // position (the position passes a record once the sink returned): give it back.
+                ulong consumer = Volatile.Read(ref *consumerPosition);
+                uint length = Volatile.Read(ref *(uint*)(data + (consumer & mask)));
+                Volatile.Write(ref *consumerPosition, consumer + RecordSpace(length));
+                throw;
             }
         }
         finally
         {
-            // Only when the sink threw is a record still to be given back. The position is null when
-            // taking a handle failed (the reader was disposed): then nothing was read.
-            if (consumerPosition is not null && Volatile.Read(ref *consumerPosition) != consumer)
-                Volatile.Write(ref *consumerPosition, consumer);
             if (producerAdded)
                 _producer.DangerousRelease();
             if (consumerAdded)
                 _consumer.DangerousRelease();
         }
     }
+
+    // The loop itself, with no exception handling in it: in a method with a handler, every value
+    // the handler reads (the consumer position, advanced per record) is stored to the stack at
+    // each change and read back, a memory round trip in each record's path.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long ConsumeRecords<TSink>(ref TSink sink, ulong* consumerPosition, ulong* producerPosition, byte* data, ulong mask)
+        where TSink : struct, IRingBufferSink
+    {
+        ulong consumer = Volatile.Read(ref *consumerPosition);
+        long count = 0;
+        while (true)
+        {
+            ulong producer = Volatile.Read(ref *producerPosition);
+            if (consumer >= producer)
+                return count;
+            do
+            {
+                byte* header = data + (consumer & mask);
+                uint length = Volatile.Read(ref *(uint*)header);
+                if ((length & BusyBit) != 0)
+                    return count; // reserved, not yet committed: the next pass reads it
+                ulong next = consumer + RecordSpace(length);
+                if ((length & DiscardBit) == 0)
+                {
+                    count++;
+                    sink.OnSample(header + HeaderSize, (int)(length & ~DiscardBit));
+                }
+                // The kernel may reuse the record's space only now that the sink is done with it.
+                Volatile.Write(ref *consumerPosition, next);
+                consumer = next;
+            }
+            while (consumer < producer);
+        }
+    }
+
+    // A record's whole space in the ring: its header and data, rounded up to 8 bytes.
+    private static ulong RecordSpace(uint length) => ((length & ~DiscardBit) + HeaderSize + 7) & ~7UL;
 
     /// <summary>Unmaps the ring buffer and closes the epoll instance.</summary>
     public void Dispose()

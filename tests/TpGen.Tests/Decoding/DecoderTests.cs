@@ -160,6 +160,9 @@ public sealed class DecoderTests
 
         Assert.Contains("inside the fixed part", Assert.Throws<TraceRecordException>(() => NetProbes.IrqHandlerEntry.Read(intoFixed)).Message);
         Assert.Contains("past the end", Assert.Throws<TraceRecordException>(() => NetProbes.IrqHandlerEntry.Read(pastEnd)).Message);
+        Assert.False(NetProbes.IrqHandlerEntry.TryRead(intoFixed, out _));
+        Assert.False(NetProbes.IrqHandlerEntry.TryRead(pastEnd, out _));
+        Assert.True(NetProbes.IrqHandlerEntry.TryRead(Record("irq", "irq_handler_entry").String("name", "eth0").Build(), out _));
     }
 
     [Fact]
