@@ -197,9 +197,8 @@ public sealed class EventLayout
         record.Length < FixedSize ? ShortProblem(record) : AreDynamicFieldsInside(record) ? null : DynamicProblem(record);
 
     /// <summary>
-    /// Whether <see cref="Check"/> finds no problem, without making its message: the test of every
-    /// record a probe set delivers. Generated readers call it and ask <see cref="Check"/> for the
-    /// words only when it fails.
+    /// Whether <see cref="Check"/> finds no problem, without making its message: what generated
+    /// readers test each record with, asking <see cref="Check"/> for the words only when it fails.
     /// </summary>
     // Inlined with no call on the way through (the loop is over dynamic fields only): a call that
     // can return would keep the caller's values in memory across it, a spill per record.

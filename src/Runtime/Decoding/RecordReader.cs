@@ -125,8 +125,9 @@ public static class RecordReader
         => record.Length >= fixedSize ? null : $"the record has {record.Length} bytes; the event's fixed part needs {fixedSize}";
 
     // Made out of line and thrown by the caller: with the throw in the inlined read, the JIT knows
-    // that path does not come back, and keeps the caller's values in registers (a call to a method
-    // that throws looks to it like one that returns, and costs spills around every field read).
+    // that path does not come back, and keeps the caller's values in registers. A call to a
+    // NoInlining method that throws hides its IL from the JIT, which then plans for it returning:
+    // spills around every field read.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static TraceRecordException Outside(int offset, int size, int length)
         => new("record", $"a read of {size} bytes at offset {offset} lies outside the {length}-byte record");

@@ -3,6 +3,10 @@ using System;
 namespace TpGen.Probes;
 
 /// <summary>Receives raw records in place, on the probe set's reading thread. Generated probe sets implement it.</summary>
+/// <remarks>
+/// A struct handler gets a reading loop compiled for it (see <see cref="ProbeSet.Run{THandler}"/>); it
+/// should implement every member, as a default member called on a struct boxes it at each call.
+/// </remarks>
 public interface IRecordHandler
 {
     /// <summary>One record; <paramref name="record"/> is valid only during the call.</summary>

@@ -102,11 +102,7 @@ internal sealed unsafe class RingBufferReader : IDisposable
     /// kernel as soon as the sink returns (or throws: an exception from the sink leaves this
     /// method with that record consumed, as libbpf does when a callback fails).
     /// </summary>
-    // Generic over a struct sink so that the JIT compiles a copy of this loop per sink with the
-    // sink's OnSample inlined: no interface call per record. Fully optimized from the first call:
-    // the loop runs once per poll, so tiered compilation would take seconds of events to promote
-    // it (tier 0, then instrumented, then tier 1), compiling while records stream in.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per poll: see ConsumeRecords
     public long Consume<TSink>(ref TSink sink) where TSink : struct, IRingBufferSink
     {
         bool consumerAdded = false, producerAdded = false;
@@ -114,23 +110,8 @@ internal sealed unsafe class RingBufferReader : IDisposable
         {
             _consumer.DangerousAddRef(ref consumerAdded);
             _producer.DangerousAddRef(ref producerAdded);
-            ulong* consumerPosition = (ulong*)_consumer.DangerousGetHandle();
             ulong* producerPosition = (ulong*)_producer.DangerousGetHandle();
-            byte* data = (byte*)producerPosition + _pageSize;
-            ulong mask = _mask;
-            try
-            {
-                return ConsumeRecords(ref sink, consumerPosition, producerPosition, data, mask);
-            }
-            catch
-            {
-                // Only the sink throws, and the record it was handed is the one at the consumer
-                // position (the position passes a record once the sink returned): give it back.
-                ulong consumer = Volatile.Read(ref *consumerPosition);
-                uint length = Volatile.Read(ref *(uint*)(data + (consumer & mask)));
-                Volatile.Write(ref *consumerPosition, consumer + RecordSpace(length));
-                throw;
-            }
+            return Consume(ref sink, (ulong*)_consumer.DangerousGetHandle(), producerPosition, (byte*)producerPosition + _pageSize, _mask);
         }
         finally
         {
@@ -141,10 +122,42 @@ internal sealed unsafe class RingBufferReader : IDisposable
         }
     }
 
-    // The loop itself, with no exception handling in it: in a method with a handler, every value
-    // the handler reads (the consumer position, advanced per record) is stored to the stack at
-    // each change and read back, a memory round trip in each record's path.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>
+    /// <see cref="Consume{TSink}(ref TSink)"/> over a ring laid out in memory as the kernel maps it:
+    /// the positions, and the data (of <paramref name="mask"/> + 1 bytes, mapped twice in a row).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per poll: see ConsumeRecords
+    internal static long Consume<TSink>(ref TSink sink, ulong* consumerPosition, ulong* producerPosition, byte* data, ulong mask)
+        where TSink : struct, IRingBufferSink
+    {
+        try
+        {
+            return ConsumeRecords(ref sink, consumerPosition, producerPosition, data, mask);
+        }
+        catch
+        {
+            // The sink threw, and the record it was handed is the one at the consumer position (the
+            // position passes a record only once the sink returned): give it back. Checked first, so
+            // that an exception from anywhere else never moves the position onto a record not there.
+            ulong consumer = Volatile.Read(ref *consumerPosition);
+            if (consumer < Volatile.Read(ref *producerPosition))
+            {
+                uint length = Volatile.Read(ref *(uint*)(data + (consumer & mask)));
+                if ((length & (BusyBit | DiscardBit)) == 0)
+                    Volatile.Write(ref *consumerPosition, consumer + RecordSpace(length));
+            }
+            throw;
+        }
+    }
+
+    // The loop. Generic over a struct sink so that the JIT compiles a copy of it per sink with the
+    // sink's OnSample inlined: no interface call per record. Fully optimized from the first call:
+    // it runs once per poll, so tiered compilation would take seconds of events to promote it
+    // (tier 0, then instrumented, then tier 1), compiling while records stream in. Not inlined, and
+    // with no exception handler of its own: in a method with a handler, every value the handler
+    // reads (the consumer position, advanced per record) is stored to the stack at each change and
+    // read back, a memory round trip in each record's path.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static long ConsumeRecords<TSink>(ref TSink sink, ulong* consumerPosition, ulong* producerPosition, byte* data, ulong mask)
         where TSink : struct, IRingBufferSink
     {

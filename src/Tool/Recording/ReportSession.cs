@@ -87,13 +87,14 @@ internal static class ReportSession
         var skipped = new Dictionary<int, long>();
         long filteredOut = 0;
         using var stop = new CancellationTokenSource();
-        var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldPrinter(s)).ToArray(), request.CountBy, long.MaxValue, stop, Console.OpenStandardOutput(), error);
+        var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldPrinter(s)).ToArray(), request.CountBy, long.MaxValue, stop, new StandardOutputStream(), error);
         TraceFileReader reader = file.CreateReader();
         try
         {
             using IDisposable symbols = file.UseForFormatting();
             int countdown = 4096;
-            while (reader.MoveNext())
+            // Until the file ends or standard output's reader has gone (| head).
+            while (!output.OutputClosed && reader.MoveNext())
             {
                 if (--countdown == 0)
                 {
@@ -136,6 +137,11 @@ internal static class ReportSession
             output.Dispose();
         }
 
+        if (output.OutputClosed)
+        {
+            error.WriteLine($"tpgen report: stopped after {output.Printed} events: standard output was closed");
+            return ExitCodes.Success;
+        }
         foreach ((int id, long count) in skipped)
         {
             string why = unreadable.TryGetValue(id, out string? problem) ? "its format does not parse: " + problem

@@ -175,31 +175,47 @@ internal sealed class TraceOutput : IRecordHandler, IDisposable
     public void WriteLost(int cpu, long? count, ulong timestampNanoseconds)
     {
         Lost += count ?? 0;
-        if (_mode == TraceMode.Text)
+        if (OutputClosed)
+            return;
+        try
         {
-            _text.WriteLine(count is long known ? $"CPU:{cpu} [{known} EVENTS DROPPED]" : $"CPU:{cpu} [EVENTS DROPPED]");
+            if (_mode == TraceMode.Text)
+            {
+                _text.WriteLine(count is long known ? $"CPU:{cpu} [{known} EVENTS DROPPED]" : $"CPU:{cpu} [EVENTS DROPPED]");
+            }
+            else if (_mode == TraceMode.Json)
+            {
+                Utf8JsonWriter json = _json!;
+                json.WriteStartObject();
+                WriteTime(json, timestampNanoseconds);
+                json.WriteNumber(s_cpu, cpu);
+                if (count is long known)
+                    json.WriteNumber("lost", known);
+                else
+                    json.WriteNull("lost");
+                json.WriteEndObject();
+                EndJsonLine();
+            }
         }
-        else if (_mode == TraceMode.Json)
+        catch (IOException)
         {
-            Utf8JsonWriter json = _json!;
-            json.WriteStartObject();
-            WriteTime(json, timestampNanoseconds);
-            json.WriteNumber(s_cpu, cpu);
-            if (count is long known)
-                json.WriteNumber("lost", known);
-            else
-                json.WriteNull("lost");
-            json.WriteEndObject();
-            EndJsonLine();
+            Closed();
         }
     }
 
     /// <summary>The <c>--count-by</c> table, most frequent first.</summary>
     public void WriteCounts()
     {
-        _text.WriteLine($"{_countBy} COUNT");
-        foreach (KeyValuePair<string, long> row in _counts.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal))
-            _text.WriteLine($"{(row.Key.Length == 0 ? "\"\"" : row.Key)} {row.Value}");
+        try
+        {
+            _text.WriteLine($"{_countBy} COUNT");
+            foreach (KeyValuePair<string, long> row in _counts.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal))
+                _text.WriteLine($"{(row.Key.Length == 0 ? "\"\"" : row.Key)} {row.Value}");
+        }
+        catch (IOException)
+        {
+            Closed();
+        }
     }
 
     /// <summary>Whether the reader of standard output went away (a pipe into <c>head</c>): tracing stops, quietly, as bpftrace does.</summary>

@@ -147,6 +147,8 @@ public sealed class DecoderTests
         var error = Assert.Throws<TraceRecordException>(() => SkbProbes.KfreeSkb.Read(bytes.AsSpan(0, bytes.Length - 1)));
         Assert.Equal("skb:kfree_skb", error.EventName);
         Assert.Contains("fixed part needs 40", error.Message);
+        Assert.True(SkbProbes.KfreeSkb.TryRead(bytes, out _));
+        Assert.False(SkbProbes.KfreeSkb.TryRead(bytes.AsSpan(0, bytes.Length - 1), out _));
         Assert.False(SkbProbes.KfreeSkb.TryRead(bytes.AsSpan(0, 8), out _));
         Assert.False(SkbProbes.KfreeSkb.TryRead(ReadOnlySpan<byte>.Empty, out _));
     }

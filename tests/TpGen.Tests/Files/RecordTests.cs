@@ -141,6 +141,38 @@ public sealed class RecordTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task ReportIntoAPipeWhoseReaderGoes_StopsThere_AndSaysSo()
+    {
+        KernelFacility.RequireBpf();
+        string path = Path.Combine(_directory, "many.dat");
+        string errors = Path.Combine(_directory, "report.err");
+        using RunningProgram record = StartRecord(path, "skb:kfree_skb");
+        await record.StartedAsync();
+        UdpWorkload.Flood(20_000, UdpWorkload.ClosedPort());
+        Thread.Sleep(500);
+        record.Signal("INT");
+        ProgramResult recorded = record.Finish();
+        Assert.True(recorded.ExitCode == 0, recorded.Error);
+
+        // tpgen report FILE | head -2: the text of 20,000 events is far more than a pipe holds, so
+        // tpgen is still writing when head has gone. The exit status is tpgen's.
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true };
+        foreach (string argument in (string[])["-c", "\"$1\" \"$2\" report \"$3\" 2>\"$4\" | head -2; exit ${PIPESTATUS[0]}", "report-into-head", ToolRunner.Dotnet, ToolRunner.TpGen, path, errors])
+            start.ArgumentList.Add(argument);
+        using Process piped = Process.Start(start)!;
+        string printed = await piped.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await piped.WaitForExitAsync(TestContext.Current.CancellationToken);
+        string error = File.ReadAllText(errors);
+        output.WriteLine(error);
+
+        Assert.Equal(2, printed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" kfree_skb:", StringComparison.Ordinal)));
+        Assert.Equal(0, piped.ExitCode);
+        Match stopped = Regex.Match(error, @"tpgen report: stopped after (\d+) events: standard output was closed");
+        Assert.True(stopped.Success, error);
+        Assert.InRange(long.Parse(stopped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 2, 19_999);
+    }
+
+    [Fact]
     public void RecordOfAnUnknownEvent_OrWithABadFilter_IsAUsageErrorAndLeavesNoInstance()
     {
         KernelFacility.RequireBpf();

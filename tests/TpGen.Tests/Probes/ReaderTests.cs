@@ -52,6 +52,50 @@ public sealed partial class ReaderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ReadingAgainAfterAHandlerThrew_GoesOnAfterThatRecord_WithNoneSkippedOrRepeated()
+    {
+        KernelFacility.RequireBpf();
+        const int Datagrams = 500;
+        using SkbProbes probes = SkbProbes.Attach(UdpWorkload.SameProcess);
+        var seen = new System.Collections.Generic.HashSet<(ulong Time, uint Cpu)>();
+        int handed = 0;
+        void Handle(in SkbProbes.KfreeSkb drop, bool throwAtHundred)
+        {
+            if (drop.Reason != SkbProbes.SkbDropReason.NO_SOCKET)
+                return;
+            Assert.True(seen.Add((drop.Header.TimestampNanoseconds, drop.Header.Cpu)), "a record was handed over twice");
+            if (Interlocked.Increment(ref handed) == 100 && throwAtHundred)
+                throw new InvalidOperationException("the hundredth");
+        }
+
+        Task first = probes.RunAsync(onKfreeSkb: (in SkbProbes.KfreeSkb drop) => Handle(drop, throwAtHundred: true), cancellationToken: TestContext.Current.CancellationToken);
+        UdpWorkload.Flood(Datagrams, UdpWorkload.ClosedPort());
+        Assert.Equal("the hundredth", (await Assert.ThrowsAsync<InvalidOperationException>(() => first)).Message);
+
+        using var stop = new CancellationTokenSource();
+        Task second = probes.RunAsync(onKfreeSkb: (in SkbProbes.KfreeSkb drop) => Handle(drop, throwAtHundred: false), cancellationToken: stop.Token);
+        await Eventually.Settles(() => Volatile.Read(ref handed), Datagrams);
+        stop.Cancel();
+        await second;
+
+        Assert.Equal(Datagrams, handed);
+        Assert.Equal(Datagrams, seen.Count);
+        Assert.Equal(0, probes.Statistics.Dropped);
+    }
+
+    [Fact]
+    public void GeneratedHandlers_AreAStruct_ThatImplementsEveryMemberOfTheInterface()
+    {
+        // A struct gets the reading loop compiled for it; a member it left to the interface's
+        // default body would box it at every call.
+        Type handlers = typeof(SkbProbes).GetNestedType("Handlers", System.Reflection.BindingFlags.NonPublic)!;
+        System.Reflection.InterfaceMapping map = handlers.GetInterfaceMap(typeof(TpGen.Probes.IRecordHandler));
+
+        Assert.True(handlers.IsValueType);
+        Assert.All(map.TargetMethods, method => Assert.Equal(handlers, method.DeclaringType));
+    }
+
+    [Fact]
     public async Task TracingKmalloc_CountsWhatBpftraceCounts_NotItsOwnAllocations()
     {
         KernelFacility.RequireBpf();

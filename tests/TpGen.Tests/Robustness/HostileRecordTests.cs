@@ -4,6 +4,7 @@ using System.Linq;
 using System.Reflection;
 using System.Threading.Tasks;
 using CsCheck;
+using TpGen.Decoding;
 using TpGen.Frontends.Tracefs;
 using TpGen.Probes;
 using TpGen.Schema;
@@ -28,6 +29,9 @@ public sealed class HostileRecordTests(ITestOutputHelper output)
     /// <summary>One generated event: its schema, its probe set's decoder (as ReadAllAsync uses it) and text writer.</summary>
     internal sealed record Event(string ProbeSet, int Index, TracepointSchema Schema, RecordDecoder Decode, FormatRecord Format)
     {
+        /// <summary>The event's layout on the kernel it was built from, as the decoders use it.</summary>
+        public EventLayout Layout { get; } = EventLayout.Of(Schema);
+
         public override string ToString() => $"{ProbeSet}[{Index}] {Schema.FullName}";
     }
 
@@ -110,6 +114,8 @@ public sealed class HostileRecordTests(ITestOutputHelper output)
     {
         var header = new RecordHeader(1, 0, (ushort)e.Index, RecordFlags.None, 1, (uint)bytes.Length);
         ReadOnlySpan<byte> record = Memory.Place(bytes);
+        // The test generated readers make of every record agrees with the one that says what is wrong.
+        Assert.Equal(e.Layout.Check(record) is null, e.Layout.IsWellFormed(record));
         long before = GC.GetAllocatedBytesForCurrentThread();
 
         TraceRecord? owned = null;

@@ -207,9 +207,8 @@ internal static class ProbeSetMembers
         output.Close();
         output.Line();
         // Implemented, not inherited: the interface's default body would box this struct at each call.
-        output.Line("public void OnDrained()");
-        output.Line("{");
-        output.Line("}");
+        output.Open("public void OnDrained()");
+        output.Close();
         output.Close();
     }
 
