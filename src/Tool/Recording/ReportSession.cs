@@ -139,7 +139,8 @@ internal static class ReportSession
 
         if (output.OutputClosed)
         {
-            error.WriteLine($"tpgen report: stopped after {output.Printed} events: standard output was closed");
+            // Not how many were printed: most of those were still in the pipe when its reader went.
+            error.WriteLine("tpgen report: standard output was closed; stopped reading the file");
             return ExitCodes.Success;
         }
         foreach ((int id, long count) in skipped)

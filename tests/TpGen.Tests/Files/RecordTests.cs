@@ -167,9 +167,8 @@ public sealed class RecordTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(2, printed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" kfree_skb:", StringComparison.Ordinal)));
         Assert.Equal(0, piped.ExitCode);
-        Match stopped = Regex.Match(error, @"tpgen report: stopped after (\d+) events: standard output was closed");
-        Assert.True(stopped.Success, error);
-        Assert.InRange(long.Parse(stopped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 2, 19_999);
+        Assert.Contains("tpgen report: standard output was closed; stopped reading the file", error);
+        Assert.DoesNotContain("events from", error);
     }
 
     [Fact]
