@@ -111,7 +111,7 @@ internal sealed unsafe class RingBufferReader : IDisposable
             _consumer.DangerousAddRef(ref consumerAdded);
             _producer.DangerousAddRef(ref producerAdded);
             ulong* producerPosition = (ulong*)_producer.DangerousGetHandle();
-            return Consume(ref sink, (ulong*)_consumer.DangerousGetHandle(), producerPosition, (byte*)producerPosition + _pageSize, _mask);
+            return ConsumeAt(ref sink, (ulong*)_consumer.DangerousGetHandle(), producerPosition, (byte*)producerPosition + _pageSize, _mask);
         }
         finally
         {
@@ -127,7 +127,7 @@ internal sealed unsafe class RingBufferReader : IDisposable
     /// the positions, and the data (of <paramref name="mask"/> + 1 bytes, mapped twice in a row).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per poll: see ConsumeRecords
-    internal static long Consume<TSink>(ref TSink sink, ulong* consumerPosition, ulong* producerPosition, byte* data, ulong mask)
+    internal static long ConsumeAt<TSink>(ref TSink sink, ulong* consumerPosition, ulong* producerPosition, byte* data, ulong mask)
         where TSink : struct, IRingBufferSink
     {
         try
@@ -137,8 +137,9 @@ internal sealed unsafe class RingBufferReader : IDisposable
         catch
         {
             // The sink threw, and the record it was handed is the one at the consumer position (the
-            // position passes a record only once the sink returned): give it back. Checked first, so
-            // that an exception from anywhere else never moves the position onto a record not there.
+            // position passes a record only once the sink returned): give it back. The check is a
+            // guard only: it keeps the position on record boundaries whatever threw, but an exception
+            // from outside the sink (the loop's compilation, memory) would still skip one record.
             ulong consumer = Volatile.Read(ref *consumerPosition);
             if (consumer < Volatile.Read(ref *producerPosition))
             {

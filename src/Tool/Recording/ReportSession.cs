@@ -89,6 +89,7 @@ internal static class ReportSession
         using var stop = new CancellationTokenSource();
         var output = new TraceOutput(request.Mode, formatter, schemas.Select(s => new FieldPrinter(s)).ToArray(), request.CountBy, long.MaxValue, stop, new StandardOutputStream(), error);
         TraceFileReader reader = file.CreateReader();
+        bool stoppedEarly = false;
         try
         {
             using IDisposable symbols = file.UseForFormatting();
@@ -129,6 +130,7 @@ internal static class ReportSession
                 var header = new RecordHeader(record.Timestamp, (uint)record.Cpu, (ushort)eventIndex, RecordFlags.None, (uint)pid, (uint)record.Data.Length);
                 output.OnRecordedRecord(record.Data, header, command);
             }
+            stoppedEarly = output.OutputClosed;
             if (request.Mode == TraceMode.Count)
                 output.WriteCounts();
         }
@@ -137,18 +139,18 @@ internal static class ReportSession
             output.Dispose();
         }
 
-        if (output.OutputClosed)
-        {
-            // Not how many were printed: most of those were still in the pipe when its reader went.
-            error.WriteLine("tpgen report: standard output was closed; stopped reading the file");
-            return ExitCodes.Success;
-        }
         foreach ((int id, long count) in skipped)
         {
             string why = unreadable.TryGetValue(id, out string? problem) ? "its format does not parse: " + problem
                 : file.FindEvent(id) is { } known ? $"{known.FullName} is ftrace's own event, which TpGen does not print"
                 : "the file has no format for it";
             error.WriteLine($"tpgen report: {count} records of event id {id} not printed: {why}");
+        }
+        if (stoppedEarly)
+        {
+            // Not how many were printed: most of those were still in the pipe when its reader went.
+            error.WriteLine("tpgen report: standard output was closed; stopped reading the file");
+            return ExitCodes.Success;
         }
         string losses = reader.LossCount == 0 ? "none lost" : DescribeLosses(reader);
         error.WriteLine($"tpgen report: {output.Printed} events{(request.Filter is null ? "" : $" ({filteredOut} more did not match --filter)")} from {file.Cpus.Count} CPU(s) in {started.Elapsed.TotalSeconds:0.0} s; {losses}");

@@ -149,7 +149,7 @@ public sealed class RecordTests(ITestOutputHelper output) : IDisposable
         using RunningProgram record = StartRecord(path, "skb:kfree_skb");
         await record.StartedAsync();
         UdpWorkload.Flood(20_000, UdpWorkload.ClosedPort());
-        Thread.Sleep(500);
+        await Task.Delay(500, TestContext.Current.CancellationToken);
         record.Signal("INT");
         ProgramResult recorded = record.Finish();
         Assert.True(recorded.ExitCode == 0, recorded.Error);

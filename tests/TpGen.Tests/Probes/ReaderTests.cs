@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
+using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,7 +16,8 @@ namespace TpGen.Tests.Probes;
 /// <summary>
 /// The reader never traces itself: a probe set leaves its own process's events out unless asked,
 /// and its loop makes no system call but the wait, so tracing system calls or allocations does not
-/// feed on the tracer; and the first exception a handler throws is the one that stops it.
+/// feed on the tracer; the first exception a handler throws is the one that stops it, and reading
+/// again goes on after that record; and the generated handlers are a struct the loop is compiled for.
 /// </summary>
 [Collection(KernelCollection.Name)]
 public sealed partial class ReaderTests(ITestOutputHelper output)
@@ -57,7 +60,7 @@ public sealed partial class ReaderTests(ITestOutputHelper output)
         KernelFacility.RequireBpf();
         const int Datagrams = 500;
         using SkbProbes probes = SkbProbes.Attach(UdpWorkload.SameProcess);
-        var seen = new System.Collections.Generic.HashSet<(ulong Time, uint Cpu)>();
+        var seen = new HashSet<(ulong Time, uint Cpu)>();
         int handed = 0;
         void Handle(in SkbProbes.KfreeSkb drop, bool throwAtHundred)
         {
@@ -78,9 +81,9 @@ public sealed partial class ReaderTests(ITestOutputHelper output)
         stop.Cancel();
         await second;
 
+        Assert.Equal(0, probes.Statistics.Dropped);
         Assert.Equal(Datagrams, handed);
         Assert.Equal(Datagrams, seen.Count);
-        Assert.Equal(0, probes.Statistics.Dropped);
     }
 
     [Fact]
@@ -88,8 +91,9 @@ public sealed partial class ReaderTests(ITestOutputHelper output)
     {
         // A struct gets the reading loop compiled for it; a member it left to the interface's
         // default body would box it at every call.
-        Type handlers = typeof(SkbProbes).GetNestedType("Handlers", System.Reflection.BindingFlags.NonPublic)!;
-        System.Reflection.InterfaceMapping map = handlers.GetInterfaceMap(typeof(TpGen.Probes.IRecordHandler));
+        Type? handlers = typeof(SkbProbes).GetNestedType("Handlers", BindingFlags.NonPublic);
+        Assert.NotNull(handlers);
+        InterfaceMapping map = handlers.GetInterfaceMap(typeof(TpGen.Probes.IRecordHandler));
 
         Assert.True(handlers.IsValueType);
         Assert.All(map.TargetMethods, method => Assert.Equal(handlers, method.DeclaringType));

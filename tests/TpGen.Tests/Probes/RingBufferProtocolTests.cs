@@ -40,16 +40,19 @@ public sealed unsafe class RingBufferProtocolTests
     }
 
     [Fact]
-    public void ARecordThatWrapsAround_IsReadWhole_FromTheSecondMapping()
+    public void ARecordThatWrapsAround_IsReadWhole_FromTheSecondMapping_AndTheNextFromTheStart()
     {
+        // Positions grow without end; the ring is the position modulo its size. Past one lap, the
+        // first record runs over the end and the second starts again near the beginning.
         using var ring = new Ring(64);
-        ring.Skip(48);
+        ring.Skip(64 + 48);
         ring.Append("Wrapped around the end");
+        ring.Append("Next");
         var sink = new Sink(throwOn: '\0');
 
-        Assert.Equal(1, ring.Consume(ref sink));
-        Assert.Equal("W", sink.Seen.ToString());
-        Assert.Equal("Wrapped around the end", sink.LastText);
+        Assert.Equal(2, ring.Consume(ref sink));
+        Assert.Equal("WN", sink.Seen.ToString());
+        Assert.Equal("Next", sink.LastText);
         Assert.Equal(ring.Producer, ring.Consumer);
     }
 
@@ -98,6 +101,7 @@ public sealed unsafe class RingBufferProtocolTests
         {
             ulong at = _positions[1];
             byte[] record = new byte[(8 + text.Length + 7) & ~7];
+            Assert.True(at + (ulong)record.Length - _positions[0] <= _size, "the record does not fit beside the unread ones");
             BitConverter.TryWriteBytes(record, (uint)text.Length | flags);
             Encoding.ASCII.GetBytes(text, record.AsSpan(8));
             for (int i = 0; i < record.Length; i++)
@@ -110,7 +114,7 @@ public sealed unsafe class RingBufferProtocolTests
             return at;
         }
 
-        public long Consume(ref Sink sink) => RingBufferReader.Consume(ref sink, &_positions[0], &_positions[1], _data, _size - 1);
+        public long Consume(ref Sink sink) => RingBufferReader.ConsumeAt(ref sink, &_positions[0], &_positions[1], _data, _size - 1);
 
         public void Dispose()
         {
