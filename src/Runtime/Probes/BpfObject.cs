@@ -102,7 +102,7 @@ internal sealed unsafe class BpfObject : IDisposable
     /// propagates, with its record consumed.
     /// </summary>
     /// <exception cref="ProbeException">Waiting failed for another reason than a signal.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // on the reading loop: see RingBufferReader.Consume
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // on the reading loop: see RingBufferReader.ConsumeRecords
     public long Poll<TSink>(int timeoutMilliseconds, ref TSink sink) where TSink : struct, IRingBufferSink
     {
         _ringBuffer!.Wait(timeoutMilliseconds);
@@ -114,7 +114,7 @@ internal sealed unsafe class BpfObject : IDisposable
     public long Consume<TSink>(ref TSink sink) where TSink : struct, IRingBufferSink => _ringBuffer!.Consume(ref sink);
 
     /// <summary>The kernel's count of records it could not reserve; read from shared memory, no system call.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per poll: see RingBufferReader.Consume
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per poll: see RingBufferReader.ConsumeRecords
     public long ReadDropped()
     {
         if (_counters.IsClosed)

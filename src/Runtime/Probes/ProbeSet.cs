@@ -257,7 +257,7 @@ public sealed unsafe class ProbeSet : IAsyncDisposable, IDisposable
 
     // What the ring buffer reader hands each record to, on the reading thread: a struct, so that the
     // reader's loop is compiled for it with the dispatch inlined, and with the handler's OnRecord
-    // too when the handler is a struct (see RingBufferReader.Consume).
+    // too when the handler is a struct (see RingBufferReader.ConsumeRecords).
     private struct Sink<THandler>(ProbeSet probes, THandler handler) : IRingBufferSink where THandler : IRecordHandler
     {
         public THandler Handler = handler;

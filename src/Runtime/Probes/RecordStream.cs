@@ -80,7 +80,7 @@ internal sealed class RecordStream : IAsyncEnumerator<TraceRecord>, IValueTaskSo
     public TraceRecord Current { get; private set; } = null!;
 
     /// <summary>The next record: at once from the batch being read, else the next batch, waiting for one if none is ready.</summary>
-    // Once per record: optimized from the first call (see RingBufferReader.Consume).
+    // Once per record: optimized from the first call (see RingBufferReader.ConsumeRecords).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValueTask<bool> MoveNextAsync()
     {
